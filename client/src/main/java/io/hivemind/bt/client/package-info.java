@@ -1,0 +1,2 @@
+/** The hivebt session API. */
+package io.hivemind.bt.client;

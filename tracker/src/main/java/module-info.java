@@ -1,0 +1,8 @@
+/** hivebt trackers: HTTP and UDP tracker client (BEP 3, 15, 23, 7, 12, 48) and tracker server. */
+module io.hivemind.bt.tracker {
+    requires transitive io.hivemind.bt.wire;
+    requires io.netty.codec.http;
+    requires io.netty.handler;
+
+    exports io.hivemind.bt.tracker;
+}
