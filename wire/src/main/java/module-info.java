@@ -9,6 +9,7 @@ module io.hivemind.bt.wire {
     requires transitive io.netty.common;
 
     exports io.hivemind.bt.wire.bencode;
+    exports io.hivemind.bt.wire.bits;
     exports io.hivemind.bt.wire.internal to io.hivemind.bt.storage, io.hivemind.bt.tracker, io.hivemind.bt.dht,
             io.hivemind.bt.client;
 }
