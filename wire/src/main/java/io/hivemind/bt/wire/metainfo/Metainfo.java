@@ -1,0 +1,149 @@
+package io.hivemind.bt.wire.metainfo;
+
+import io.hivemind.bt.wire.bencode.BBytes;
+import io.hivemind.bt.wire.bencode.BDict;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed {@code .torrent} file (BEP 3, BEP 52): the info dictionary, its info-hashes, trackers (BEP 12),
+ * web seeds (BEP 19), v2 piece layers and the descriptive keys. Unknown keys are kept in {@link #root()}.
+ * Immutable and thread-safe.
+ */
+public final class Metainfo {
+    private final BDict root;
+    private final InfoDictionary info;
+    private final InfoHashes infoHashes;
+    private final List<List<String>> announceTiers;
+    private final List<String> urlList;
+    private final String comment;
+    private final String createdBy;
+    private final long creationDate;
+    private final Map<BBytes, byte[]> pieceLayers;
+
+    Metainfo(BDict root, InfoDictionary info, InfoHashes infoHashes, List<List<String>> announceTiers,
+             List<String> urlList, String comment, String createdBy, long creationDate, Map<BBytes, byte[]> pieceLayers) {
+        this.root = root;
+        this.info = info;
+        this.infoHashes = infoHashes;
+        this.announceTiers = announceTiers.stream().map(List::copyOf).toList();
+        this.urlList = List.copyOf(urlList);
+        this.comment = comment;
+        this.createdBy = createdBy;
+        this.creationDate = creationDate;
+        this.pieceLayers = Map.copyOf(pieceLayers);
+    }
+
+    /** Parses and validates a torrent file with the default limits. */
+    public static Metainfo parse(byte[] torrentFile) {
+        return MetainfoParser.parse(torrentFile, MetainfoLimits.DEFAULT);
+    }
+
+    /** Parses and validates a torrent file. */
+    public static Metainfo parse(byte[] torrentFile, MetainfoLimits limits) {
+        return MetainfoParser.parse(torrentFile, limits);
+    }
+
+    /**
+     * Builds a metainfo from a bare info dictionary received from peers (BEP 9), checking it against the expected
+     * info-hashes ({@link MetainfoException.Reason#HASH_MISMATCH} otherwise). Trackers come from the magnet link.
+     */
+    public static Metainfo fromInfoDictionary(byte[] infoBytes, InfoHashes expected, List<List<String>> trackers) {
+        return MetainfoParser.fromInfoDictionary(infoBytes, expected, trackers, MetainfoLimits.DEFAULT);
+    }
+
+    /** The whole decoded file, unknown keys included. */
+    public BDict root() {
+        return root;
+    }
+
+    public InfoDictionary info() {
+        return info;
+    }
+
+    public InfoHashes infoHashes() {
+        return infoHashes;
+    }
+
+    /** BEP 12 tiers; a lone {@code announce} becomes one tier of one URL. May be empty (trackerless). */
+    public List<List<String>> announceTiers() {
+        return announceTiers;
+    }
+
+    /** BEP 19 web seeds ({@code url-list}). */
+    public List<String> urlList() {
+        return urlList;
+    }
+
+    /** The {@code comment}, or null. */
+    public String comment() {
+        return comment;
+    }
+
+    /** The {@code created by}, or null. */
+    public String createdBy() {
+        return createdBy;
+    }
+
+    /** The {@code creation date} in seconds since the epoch, or -1. */
+    public long creationDate() {
+        return creationDate;
+    }
+
+    /**
+     * The BEP 52 piece layer of the file whose {@code pieces root} is {@code piecesRoot}: the concatenated 32-byte
+     * hashes of its pieces, or null when the torrent carries none for it (files of one piece or less have none).
+     */
+    public byte[] pieceLayer(byte[] piecesRoot) {
+        byte[] layer = pieceLayers.get(BBytes.of(piecesRoot));
+        return layer == null ? null : layer.clone();
+    }
+
+    /** True if the torrent carries piece layers for every v2 file longer than one piece. */
+    public boolean hasAllPieceLayers() {
+        if (!info.version().hasV2()) {
+            return false;
+        }
+        for (FileEntry f : info.files()) {
+            if (!f.isPad() && f.length() > info.pieceLength() && pieceLayer(f.piecesRoot()) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The 32-byte v2 hash that piece {@code piece} must verify against: the piece-layer entry for files longer
+     * than one piece, the {@code pieces root} for a file of one piece or less; null when unknown (no piece layers
+     * yet, as after a v2 magnet download before BEP 52 hash requests) or when the torrent has no v2 part.
+     * For hybrid torrents the piece's file is found in the piece space; pad files have no v2 hash (returns null).
+     */
+    public byte[] v2PieceHash(int piece) {
+        if (!info.version().hasV2()) {
+            return null;
+        }
+        long start = piece * info.pieceLength();
+        int fi = info.fileIndexAt(start);
+        if (fi < 0) {
+            return null;
+        }
+        FileEntry f = info.files().get(fi);
+        if (f.isPad() || f.piecesRoot() == null) {
+            return null;
+        }
+        if (f.length() <= info.pieceLength()) {
+            return f.piecesRoot();
+        }
+        byte[] layer = pieceLayers.get(BBytes.of(f.piecesRoot()));
+        if (layer == null) {
+            return null;
+        }
+        int i = piece - f.firstPiece(info.pieceLength());
+        return java.util.Arrays.copyOfRange(layer, i * 32, i * 32 + 32);
+    }
+
+    @Override
+    public String toString() {
+        return "Metainfo[" + info + ", " + infoHashes + "]";
+    }
+}
