@@ -219,9 +219,6 @@ public final class HttpTrackerResponses {
                 continue;
             }
             byte[] literal = ip.length() <= 64 ? IpLiterals.parse(ip.asString()) : null;
-            if (literal == null && (ip.length() == 4 || ip.length() == 16)) {
-                literal = ip.bytes(); // a few trackers put raw address bytes here
-            }
             if (literal != null) {
                 InetSocketAddress a = peer(literal, 0, literal.length, (int) port);
                 if (a != null) {
