@@ -1,16 +1,396 @@
 package io.hivemind.bt.client.session;
 
+import io.hivemind.bt.client.AddTorrent;
 import io.hivemind.bt.client.ClientException;
+import io.hivemind.bt.client.Event;
+import io.hivemind.bt.client.EventStream;
+import io.hivemind.bt.client.HostPort;
+import io.hivemind.bt.client.PeerIds;
 import io.hivemind.bt.client.Session;
 import io.hivemind.bt.client.SessionSettings;
+import io.hivemind.bt.client.SessionStats;
+import io.hivemind.bt.client.TorrentHandle;
+import io.hivemind.bt.client.TorrentState;
+import io.hivemind.bt.client.net.Transport;
+import io.hivemind.bt.storage.Storage;
+import io.hivemind.bt.tracker.TrackerClient;
+import io.hivemind.bt.tracker.TrackerTransport;
+import io.hivemind.bt.wire.metainfo.InfoHashes;
+import io.hivemind.bt.wire.metainfo.Metainfo;
+import io.hivemind.bt.wire.metainfo.MetainfoException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
-/** The session implementation (in progress: issue 5). */
-public final class DefaultSession {
-    private DefaultSession() {
+/**
+ * The session: event loops on the best transport, listening sockets, the storage runtime, the tracker client and
+ * the torrents. Each torrent lives on one event loop (its owner); peer channels talk to it by posting tasks.
+ * Session-wide state here is either immutable, concurrent ({@link ConcurrentHashMap}, atomics) or a
+ * {@link SharedBucket}. Thread-safe.
+ */
+public final class DefaultSession implements Session {
+    private static final System.Logger LOG = System.getLogger(DefaultSession.class.getName());
+
+    private final LongSupplier clock;
+    private final long startedNanos;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final Storage storage;
+    private final TrackerClient trackerClient;
+    private final byte[] peerId;
+    private final EventStream events;
+    private final SessionCounters counters = new SessionCounters();
+    private final ConcurrentHashMap<IdKey, Torrent> byWireId = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Torrent> torrents = new CopyOnWriteArrayList<>();
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger halfOpen = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SharedBucket globalUp;
+    private final SharedBucket globalDown;
+    private volatile SessionSettings settings;
+
+    private DefaultSession(SessionSettings settings, LongSupplier clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.startedNanos = clock.getAsLong();
+        this.transport = Transport.select(settings.transport());
+        int threads = settings.networkThreads() > 0 ? settings.networkThreads() : Runtime.getRuntime().availableProcessors();
+        this.group = transport.newGroup(threads, new DefaultThreadFactory("hivebt-net", true));
+        this.storage = Storage.builder().pieceBufferBudget(settings.pieceBufferBudgetBytes()).ticker(clock).build();
+        this.trackerClient = TrackerClient.builder(new TrackerTransport(group,
+                new ReflectiveChannelFactory<>(transport.socket()), new ReflectiveChannelFactory<>(transport.datagram())))
+                .build();
+        this.peerId = PeerIds.generate(settings.peerIdPrefix());
+        this.events = new EventStream(settings.eventQueueCapacity());
+        this.globalUp = new SharedBucket(settings.uploadRateLimit(), startedNanos);
+        this.globalDown = new SharedBucket(settings.downloadRateLimit(), startedNanos);
     }
 
+    /** Starts a session: event loops, storage, listening sockets. Fails with {@link ClientException} if no address binds. */
     public static Session start(SessionSettings settings, LongSupplier nanoClock) {
-        throw new ClientException("the session is not implemented yet");
+        DefaultSession s = new DefaultSession(settings, nanoClock);
+        try {
+            s.listen();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void listen() {
+        List<String> failures = new ArrayList<>();
+        for (String l : settings.listen()) {
+            HostPort hp = HostPort.parse(l);
+            ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverSocket())
+                    .option(ChannelOption.SO_BACKLOG, 256)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            PeerChannels.initIncoming(ch, DefaultSession.this);
+                        }
+                    });
+            try {
+                Channel ch = b.bind(hp.toSocketAddress()).sync().channel();
+                listeners.add(ch);
+                events.publish(new Event.ListenSucceeded(now(), (InetSocketAddress) ch.localAddress(), transport.name()));
+                LOG.log(System.Logger.Level.INFO, "listening on {0} ({1})", ch.localAddress(), transport.name());
+            } catch (Exception e) {
+                failures.add(l + ": " + e.getMessage());
+                events.publish(new Event.ListenFailed(now(), l, String.valueOf(e.getMessage())));
+            }
+        }
+        if (listeners.isEmpty() && !settings.listen().isEmpty()) {
+            throw new ClientException("could not listen on " + String.join("; ", failures));
+        }
+    }
+
+    // ---- accessors for torrents and channels --------------------------------------------------------------------
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    LongSupplier clock() {
+        return clock;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    Storage storage() {
+        return storage;
+    }
+
+    TrackerClient trackerClient() {
+        return trackerClient;
+    }
+
+    SessionCounters counters() {
+        return counters;
+    }
+
+    SharedBucket globalUp() {
+        return globalUp;
+    }
+
+    SharedBucket globalDown() {
+        return globalDown;
+    }
+
+    AtomicInteger connectionCount() {
+        return connections;
+    }
+
+    AtomicInteger halfOpenCount() {
+        return halfOpen;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** The torrent a handshake's 20-byte info-hash names (v1 or truncated v2), or null. */
+    Torrent torrentFor(byte[] wireInfoHash) {
+        return byWireId.get(new IdKey(wireInfoHash));
+    }
+
+    /** Our listen port for announces (the first listener's). */
+    int listenPort() {
+        for (Channel c : listeners) {
+            return ((InetSocketAddress) c.localAddress()).getPort();
+        }
+        return 0;
+    }
+
+    void publish(Event e) {
+        events.publish(e);
+    }
+
+    // ---- Session API ----------------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<TorrentHandle> add(AddTorrent add) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new ClientException("session is closed"));
+        }
+        Metainfo metainfo;
+        MagnetSource magnet = null;
+        try {
+            if (add.metainfo() != null) {
+                metainfo = add.metainfo();
+            } else if (add.torrentFile() != null) {
+                metainfo = Metainfo.parse(Files.readAllBytes(add.torrentFile()));
+            } else {
+                metainfo = null;
+                magnet = MagnetSource.parse(add.magnet());
+            }
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new ClientException("cannot read " + add.torrentFile() + ": " + e.getMessage(), e));
+        } catch (MetainfoException | IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new ClientException("bad torrent: " + e.getMessage(), e));
+        }
+        InfoHashes ih = metainfo != null ? metainfo.infoHashes() : magnet.infoHashes();
+        EventLoop loop = group.next();
+        Torrent t = new Torrent(this, loop, ih, metainfo, magnet, add);
+        List<IdKey> keys = wireKeys(ih);
+        for (IdKey k : keys) {
+            Torrent existing = byWireId.putIfAbsent(k, t);
+            if (existing != null) {
+                for (IdKey undo : keys) {
+                    byWireId.remove(undo, t);
+                }
+                return CompletableFuture.failedFuture(new ClientException("torrent already added: " + ih));
+            }
+        }
+        torrents.add(t);
+        events.publish(new Event.TorrentAdded(now(), ih, t.name()));
+        return t.start().thenApply(v -> (TorrentHandle) t);
+    }
+
+    private static List<IdKey> wireKeys(InfoHashes ih) {
+        List<IdKey> keys = new ArrayList<>(2);
+        if (ih.hasV1()) {
+            keys.add(new IdKey(ih.v1()));
+        }
+        if (ih.hasV2()) {
+            keys.add(new IdKey(ih.v2Truncated()));
+        }
+        return keys;
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(InfoHashes infoHashes, boolean deleteData) {
+        Torrent t = find0(infoHashes);
+        if (t == null) {
+            return CompletableFuture.failedFuture(new ClientException("no such torrent: " + infoHashes));
+        }
+        return t.shutdown(true, deleteData).whenComplete((v, e) -> {
+            for (IdKey k : wireKeys(t.infoHashes())) {
+                byWireId.remove(k, t);
+            }
+            torrents.remove(t);
+            events.publish(new Event.TorrentRemoved(now(), t.infoHashes()));
+        });
+    }
+
+    private Torrent find0(InfoHashes ih) {
+        for (IdKey k : wireKeys(ih)) {
+            Torrent t = byWireId.get(k);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Optional<TorrentHandle> find(InfoHashes infoHashes) {
+        return Optional.ofNullable(find0(infoHashes));
+    }
+
+    @Override
+    public List<TorrentHandle> torrents() {
+        return List.copyOf(torrents);
+    }
+
+    Collection<Torrent> torrentList() {
+        return torrents;
+    }
+
+    @Override
+    public SessionStats stats() {
+        long now = now();
+        long up = 0;
+        long down = 0;
+        int peers = 0;
+        int downloading = 0;
+        int seeding = 0;
+        for (Torrent t : torrents) {
+            up += t.uploadRate(now);
+            down += t.downloadRate(now);
+            peers += t.peerCount();
+            TorrentState s = t.state();
+            if (s == TorrentState.DOWNLOADING || s == TorrentState.DOWNLOADING_METADATA) {
+                downloading++;
+            } else if (s == TorrentState.SEEDING) {
+                seeding++;
+            }
+        }
+        return new SessionStats(TimeUnit.NANOSECONDS.toSeconds(now - startedNanos), counters.payloadDown.sum(),
+                counters.payloadUp.sum(), down, up, counters.protocolDown.sum(), counters.protocolUp.sum(), peers,
+                halfOpen.get(), torrents.size(), downloading, seeding, 0, counters.hashFailures.sum(),
+                counters.disconnectsByReason(), transport.name());
+    }
+
+    @Override
+    public EventStream events() {
+        return events;
+    }
+
+    @Override
+    public SessionSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public CompletableFuture<Void> apply(SessionSettings newSettings) {
+        SessionSettings old = settings;
+        if (!old.listen().equals(newSettings.listen())) {
+            return CompletableFuture.failedFuture(new ClientException("listen addresses cannot change in a running session"));
+        }
+        settings = newSettings;
+        long now = now();
+        globalUp.setRate(newSettings.uploadRateLimit(), now);
+        globalDown.setRate(newSettings.downloadRateLimit(), now);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Torrent t : torrents) {
+            all.add(t.settingsChanged());
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public List<InetSocketAddress> listenAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel c : listeners) {
+            out.add((InetSocketAddress) c.localAddress());
+        }
+        return out;
+    }
+
+    @Override
+    public byte[] peerId() {
+        return peerId.clone();
+    }
+
+    boolean isOwnPeerId(byte[] id) {
+        return Arrays.equals(peerId, id);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (Torrent t : torrents) {
+            stops.add(t.shutdown(false, false));
+        }
+        try {
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "torrents did not stop cleanly: {0}", e.toString());
+        }
+        for (Channel c : listeners) {
+            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        trackerClient.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        storage.close();
+    }
+
+    /** A 20-byte info-hash as a map key. */
+    record IdKey(byte[] id) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IdKey k && Arrays.equals(id, k.id);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(id);
+        }
     }
 }

@@ -1,0 +1,1319 @@
+package io.hivemind.bt.client.session;
+
+import io.hivemind.bt.client.AddTorrent;
+import io.hivemind.bt.client.ClientException;
+import io.hivemind.bt.client.DisconnectReason;
+import io.hivemind.bt.client.Event;
+import io.hivemind.bt.client.PeerInfo;
+import io.hivemind.bt.client.SessionSettings;
+import io.hivemind.bt.client.TorrentHandle;
+import io.hivemind.bt.client.TorrentState;
+import io.hivemind.bt.client.TorrentStatus;
+import io.hivemind.bt.client.core.IntList;
+import io.hivemind.bt.client.core.choker.ChokeDecision;
+import io.hivemind.bt.client.core.choker.Choker;
+import io.hivemind.bt.client.core.picker.BlockLayout;
+import io.hivemind.bt.client.core.picker.PiecePicker;
+import io.hivemind.bt.client.core.picker.PiecePriorities;
+import io.hivemind.bt.client.core.rate.RateEstimator;
+import io.hivemind.bt.client.core.rate.TokenBucket;
+import io.hivemind.bt.storage.PieceBuffer;
+import io.hivemind.bt.storage.PieceHashes;
+import io.hivemind.bt.storage.PieceResult;
+import io.hivemind.bt.storage.StorageException;
+import io.hivemind.bt.storage.StorageState;
+import io.hivemind.bt.storage.StoreKind;
+import io.hivemind.bt.storage.StoreSpec;
+import io.hivemind.bt.storage.TorrentStorage;
+import io.hivemind.bt.storage.resume.ResumeData;
+import io.hivemind.bt.storage.resume.ResumeStore;
+import io.hivemind.bt.tracker.BackupTrackers;
+import io.hivemind.bt.tracker.TrackerSession;
+import io.hivemind.bt.tracker.TrackerStatus;
+import io.hivemind.bt.tracker.TrackerTiers;
+import io.hivemind.bt.wire.bits.Bitfield;
+import io.hivemind.bt.wire.metainfo.FileEntry;
+import io.hivemind.bt.wire.metainfo.InfoDictionary;
+import io.hivemind.bt.wire.metainfo.InfoHashes;
+import io.hivemind.bt.wire.metainfo.Metainfo;
+import io.hivemind.bt.wire.peer.PeerMessage;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * One torrent in a session. All mutable state is confined to {@link #loop}, the torrent's event loop: peer
+ * connections post their events to it, storage and tracker callbacks complete on it, and public
+ * {@link TorrentHandle} calls post to it. The decision cores (picker, choker, request pipelines, rate limits) are
+ * pure and driven from here with the session's clock.
+ *
+ * <p>Lifecycle: {@link #start} → (magnet: {@link TorrentState#DOWNLOADING_METADATA} until BEP 9 metadata arrives) →
+ * {@link TorrentState#CHECKING} (resume data trusted where files match, recheck elsewhere) → downloading or seeding.
+ */
+final class Torrent implements TorrentHandle {
+    private static final System.Logger LOG = System.getLogger(Torrent.class.getName());
+    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long RESUME_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int MAX_CANDIDATES = 2000;
+    private static final long STATUS_TIMEOUT_SECONDS = 10;
+
+    final DefaultSession session;
+    final EventLoop loop;
+    private final InfoHashes infoHashes;
+    private final AddTorrent add;
+    final SplittableRandom random = new SplittableRandom();
+
+    // metadata
+    private Metainfo metainfo;
+    InfoDictionary info;
+    BlockLayout layout;
+    MetadataExchange metadataExchange;
+    private final MagnetSource magnet;
+    private String name;
+
+    // state
+    private volatile TorrentState state;
+    private String errorMessage;
+    private boolean paused;
+    private boolean checking;
+    private boolean shuttingDown;
+    PiecePicker picker;
+    TorrentStorage storage;
+    Choker choker;
+    private int[] filePriorities;
+    final IntObjectHashMap<PieceBuffer> inFlight = new IntObjectHashMap<>();
+    private boolean memoryStarved;
+    private final Runnable poolAvailable = () -> loop.execute(this::poolFreed);
+
+    // peers
+    final List<PeerConnection> peers = new ArrayList<>();
+    private PeerConnection[] byId = new PeerConnection[16];
+    private final ArrayDeque<InetSocketAddress> candidates = new ArrayDeque<>();
+    private final Set<InetSocketAddress> known = new HashSet<>();
+    private final Map<InetSocketAddress, Long> retryAfter = new HashMap<>();
+    private int connecting;
+    private final Set<PeerConnection> pendingAttach = new HashSet<>();
+
+    // rates and totals
+    final RateEstimator downRate;
+    final RateEstimator upRate;
+    private long downloadedBase;
+    private long uploadedBase;
+    long downloaded;
+    long uploaded;
+    TokenBucket upBucket;
+    TokenBucket downBucket;
+    private long uploadLimit;
+    private long downloadLimit;
+    private int maxConnections;
+
+    // trackers, resume, timers
+    private TrackerSession trackers;
+    private volatile List<TrackerStatus> trackerStatus = List.of();
+    private ResumeStore resumeStore;
+    private ResumeData resume;
+    private boolean resumeDirty;
+    private long lastResumeSave;
+    private long addedTime;
+    private long completedTime = -1;
+    private ScheduledFuture<?> ticker;
+    private long lastChoke = Long.MIN_VALUE;
+    private final CompletableFuture<TorrentHandle> completion = new CompletableFuture<>();
+    private final CompletableFuture<Metainfo> metadataFuture = new CompletableFuture<>();
+    private final IntList scratch = new IntList();
+
+    Torrent(DefaultSession session, EventLoop loop, InfoHashes infoHashes, Metainfo metainfo, MagnetSource magnet,
+            AddTorrent add) {
+        this.session = session;
+        this.loop = loop;
+        this.infoHashes = infoHashes;
+        this.add = add;
+        this.magnet = magnet;
+        this.metainfo = metainfo;
+        this.name = metainfo != null ? metainfo.info().name()
+                : magnet.displayName() != null ? magnet.displayName() : infoHashes.wireIdHex();
+        long now = session.now();
+        this.downRate = new RateEstimator(now);
+        this.upRate = new RateEstimator(now);
+        this.uploadLimit = add.uploadLimit();
+        this.downloadLimit = add.downloadLimit();
+        this.upBucket = TokenBucket.ofRate(uploadLimit, now);
+        this.downBucket = TokenBucket.ofRate(downloadLimit, now);
+        this.maxConnections = add.maxConnections();
+        this.paused = add.paused();
+        this.state = add.paused() ? TorrentState.PAUSED
+                : metainfo == null ? TorrentState.DOWNLOADING_METADATA : TorrentState.CHECKING;
+        this.addedTime = Instant.now().getEpochSecond();
+        SessionSettings s = session.settings();
+        if (s.stateDirectory() != null) {
+            this.resumeStore = new ResumeStore(s.stateDirectory().resolve("resume"));
+        }
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------------------------
+
+    /** Registers the torrent on its loop and starts checking (or fetching metadata). */
+    CompletableFuture<Void> start() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                ticker = loop.scheduleAtFixedRate(this::tick, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
+                for (InetSocketAddress p : add.peers()) {
+                    addCandidate(p);
+                }
+                if (magnet != null) {
+                    for (InetSocketAddress p : magnet.peers()) {
+                        addCandidate(p);
+                    }
+                }
+                if (metainfo != null) {
+                    metadataArrived(metainfo);
+                } else {
+                    metadataExchange = new MetadataExchange(this, infoHashes, session.settings());
+                    startTrackers();
+                }
+                f.complete(null);
+            } catch (RuntimeException e) {
+                fail("cannot start: " + e.getMessage());
+                f.complete(null);
+            }
+        });
+        return f;
+    }
+
+    /** Sets up everything that needs the info dictionary, then checks the data on disk. */
+    void metadataArrived(Metainfo mi) {
+        this.metainfo = mi;
+        this.info = mi.info();
+        this.name = info.name();
+        this.layout = BlockLayout.of(info.pieceCount(), info::pieceSize);
+        this.picker = new PiecePicker(layout, new java.util.Random(random.nextLong()),
+                PiecePicker.Config.DEFAULT.withSequential(add.sequential()));
+        SessionSettings s = session.settings();
+        this.choker = new Choker(new Choker.Config(s.maxUploadsPerTorrent(), 1, 10_000_000_000L, 30_000_000_000L,
+                90_000_000_000L, 3, Choker.SeedingAlgorithm.ROUND_ROBIN, 4L << 20, 60_000_000_000L),
+                new java.util.Random(random.nextLong()));
+        List<FileEntry> files = info.files();
+        this.filePriorities = new int[files.size()];
+        for (int i = 0; i < files.size(); i++) {
+            filePriorities[i] = i < add.filePriorities().size() ? add.filePriorities().get(i) : 4;
+        }
+        applyPiecePriorities();
+        if (metadataExchange != null) {
+            metadataExchange.metadataKnown(mi.info().raw());
+        } else {
+            metadataExchange = MetadataExchange.serving(this, mi.info().raw(), session.settings());
+        }
+        if (!metadataFuture.isDone()) {
+            metadataFuture.complete(mi);
+        }
+        for (PeerConnection p : peers) {
+            p.metadataKnown();
+        }
+        if (trackers == null) {
+            startTrackers();
+        }
+        openStorage();
+    }
+
+    private void applyPiecePriorities() {
+        List<FileEntry> files = info.files();
+        long[] offsets = new long[files.size()];
+        long[] lengths = new long[files.size()];
+        int[] prios = new int[files.size()];
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry f = files.get(i);
+            offsets[i] = f.offset();
+            lengths[i] = f.length();
+            prios[i] = f.isPad() ? 0 : filePriorities[i];
+        }
+        byte[] piecePrio = PiecePriorities.fromFiles(layout, offsets, lengths, prios);
+        picker.setPriorities(piecePrio);
+    }
+
+    private void openStorage() {
+        setState(paused ? TorrentState.PAUSED : TorrentState.CHECKING);
+        checking = true;
+        SessionSettings s = session.settings();
+        StoreSpec spec = StoreSpec.builder(info, add.savePath())
+                .hashes(PieceHashes.of(metainfo))
+                .priorities(filePriorities)
+                .kind(s.storage() == SessionSettings.StorageKind.MMAP ? StoreKind.MMAP : StoreKind.POSITIONAL)
+                .id(infoHashes.wireIdHex())
+                .callbackExecutor(loop)
+                .build();
+        ResumeData loaded = null;
+        if (resumeStore != null) {
+            try {
+                ResumeStore.Loaded l = resumeStore.load(infoHashes.wireIdHex());
+                if (l != null) {
+                    loaded = l.data();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "resume data of {0} unusable: {1}", name, e.getMessage());
+            }
+        }
+        if (loaded != null) {
+            downloadedBase = loaded.downloaded();
+            uploadedBase = loaded.uploaded();
+            addedTime = loaded.addedTime();
+            completedTime = loaded.completedTime();
+        }
+        ResumeData startWith = loaded;
+        session.storage().openAsync(spec).whenComplete((ts, err) -> {
+            if (err != null) {
+                fail("cannot open storage: " + rootMessage(err));
+                return;
+            }
+            if (shuttingDown) {
+                ts.close();
+                return;
+            }
+            storage = ts;
+            storage.onStateChange(this::storageStateChanged);
+            if (add.seedMode() && startWith == null) {
+                checked(Bitfield.full(info.pieceCount()));
+                return;
+            }
+            storage.start(infoHashes.wireId(), startWith, null).whenComplete((r, e2) -> {
+                if (e2 != null) {
+                    fail("cannot check data: " + rootMessage(e2));
+                } else {
+                    checked(r.verified());
+                }
+            });
+        });
+    }
+
+    private void checked(Bitfield verified) {
+        checking = false;
+        if (shuttingDown) {
+            return;
+        }
+        for (int i = verified.nextSet(0); i >= 0; i = verified.nextSet(i + 1)) {
+            picker.pieceVerified(i);
+        }
+        resume = ResumeData.initial(infoHashes.wireId(), info.pieceCount(), info.files().size(),
+                add.savePath().toString(), addedTime);
+        resumeDirty = true;
+        if (paused) {
+            setState(TorrentState.PAUSED);
+            return;
+        }
+        if (picker.isDone()) {
+            finished(false);
+        } else {
+            setState(TorrentState.DOWNLOADING);
+        }
+        for (PeerConnection p : peers) {
+            p.torrentReady();
+        }
+        saveResume();
+    }
+
+    private void finished(boolean announce) {
+        setState(TorrentState.SEEDING);
+        if (completedTime < 0) {
+            completedTime = Instant.now().getEpochSecond();
+        }
+        if (announce && trackers != null) {
+            trackers.completed();
+        }
+        session.publish(new Event.TorrentFinished(session.now(), infoHashes));
+        saveResume();
+        if (!completion.isDone()) {
+            completion.complete(this);
+        }
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            p.updateInterest();
+        }
+    }
+
+    private void fail(String message) {
+        errorMessage = message;
+        setState(TorrentState.ERROR);
+        session.publish(new Event.StorageError(session.now(), infoHashes, message));
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1}", name, message);
+    }
+
+    private void storageStateChanged(StorageState s) {
+        if (s.status() == StorageState.Status.OK) {
+            if (state == TorrentState.ERROR) {
+                errorMessage = null;
+                setState(picker != null && picker.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
+            }
+            return;
+        }
+        errorMessage = s.message();
+        session.publish(new Event.StorageError(session.now(), infoHashes, s.message()));
+        Bitfield missing = s.missingPieces();
+        if (missing != null && picker != null) {
+            for (int i = missing.nextSet(0); i >= 0; i = missing.nextSet(i + 1)) {
+                if (picker.hasPiece(i)) {
+                    picker.pieceLost(i);
+                }
+            }
+            resumeDirty = true;
+        }
+        if (!s.uploadOnly()) {
+            setState(TorrentState.ERROR);
+        }
+    }
+
+    private void setState(TorrentState next) {
+        TorrentState prev = state;
+        if (prev != next) {
+            state = next;
+            session.publish(new Event.StateChanged(session.now(), infoHashes, prev, next));
+        }
+    }
+
+    TorrentState state() {
+        return state;
+    }
+
+    boolean isPrivate() {
+        return info != null && info.isPrivate();
+    }
+
+    /** True while pieces may be requested: metadata known, checked, not paused, not in error. */
+    boolean isDownloading() {
+        return state == TorrentState.DOWNLOADING;
+    }
+
+    /** True while we serve requests. */
+    boolean isUploading() {
+        return (state == TorrentState.DOWNLOADING || state == TorrentState.SEEDING
+                || (state == TorrentState.ERROR && storage != null && storage.state().uploadOnly()))
+                && picker != null;
+    }
+
+    String name() {
+        return name;
+    }
+
+    // ---- trackers and peer candidates -----------------------------------------------------------------------------
+
+    private void startTrackers() {
+        if (trackers != null) {
+            return;
+        }
+        List<List<String>> tiers = new ArrayList<>();
+        if (metainfo != null) {
+            tiers.addAll(metainfo.announceTiers());
+        } else if (magnet != null && !magnet.trackers().isEmpty()) {
+            tiers.add(magnet.trackers());
+        }
+        tiers.addAll(add.trackers());
+        TrackerTiers parsed = TrackerTiers.fromMetainfo(null, tiers)
+                .withBackup(BackupTrackers.parse(String.join(",", session.settings().backupTrackers())), isPrivate());
+        List<List<URI>> uriTiers = parsed.tiers();
+        if (uriTiers.isEmpty()) {
+            return;
+        }
+        List<byte[]> hashes = new ArrayList<>();
+        if (infoHashes.hasV1()) {
+            hashes.add(infoHashes.v1());
+        }
+        if (infoHashes.hasV2()) {
+            hashes.add(infoHashes.v2Truncated());
+        }
+        trackers = TrackerSession.builder(session.trackerClient(), loop)
+                .tiers(uriTiers)
+                .infoHashes(hashes)
+                .peerId(session.peerId())
+                .port(session.listenPort())
+                .ticker(session.clock())
+                .progress(this::trackerProgress)
+                .peers(this::trackerPeers)
+                .statusListener(s -> trackerStatus = s)
+                .build();
+        if (!paused) {
+            trackers.start();
+        }
+    }
+
+    private TrackerSession.Progress trackerProgress() {
+        long left = 0;
+        if (info != null && picker != null) {
+            long have = 0;
+            for (int i = 0; i < info.pieceCount(); i++) {
+                if (picker.hasPiece(i)) {
+                    have += info.pieceSize(i);
+                }
+            }
+            left = Math.max(0, info.pieceSpaceLength() - have);
+        } else {
+            left = 1;
+        }
+        return new TrackerSession.Progress(uploadedBase + uploaded, downloadedBase + downloaded, left);
+    }
+
+    private void trackerPeers(List<InetSocketAddress> list) {
+        int added = 0;
+        for (InetSocketAddress a : list) {
+            if (addCandidate(a)) {
+                added++;
+            }
+        }
+        session.publish(new Event.TrackerReply(session.now(), infoHashes, "", added, null));
+        connectCandidates();
+    }
+
+    /** Remembers a peer address to dial; returns false for duplicates or when the list is full. */
+    boolean addCandidate(InetSocketAddress a) {
+        if (a == null || a.getPort() == 0 || known.size() >= MAX_CANDIDATES) {
+            return false;
+        }
+        if (session.listenAddresses().contains(a)) {
+            return false;
+        }
+        if (!known.add(a)) {
+            return false;
+        }
+        candidates.addLast(a);
+        return true;
+    }
+
+    private int maxConnections() {
+        int m = session.settings().maxConnectionsPerTorrent();
+        return maxConnections > 0 ? Math.min(maxConnections, m) : m;
+    }
+
+    /** Dials candidates while the torrent, the session and the half-open limit allow. */
+    void connectCandidates() {
+        if (paused || shuttingDown || state == TorrentState.ERROR || session.isClosed()) {
+            return;
+        }
+        if (state == TorrentState.SEEDING && !candidates.isEmpty() && peers.size() > 0 && peers.stream().allMatch(PeerConnection::isSeed)) {
+            // seeds need nobody in particular; still dial so leechers behind NAT are reached
+        }
+        SessionSettings s = session.settings();
+        long now = session.now();
+        int tries = candidates.size();
+        while (tries-- > 0 && !candidates.isEmpty()
+                && peers.size() + connecting + pendingAttach.size() < maxConnections()
+                && session.halfOpenCount().get() < s.halfOpenLimit()
+                && session.connectionCount().get() < s.connectionsLimit()) {
+            InetSocketAddress a = candidates.pollFirst();
+            Long after = retryAfter.get(a);
+            if (after != null && after > now) {
+                candidates.addLast(a);
+                continue;
+            }
+            if (isConnectedTo(a)) {
+                continue;
+            }
+            dial(a);
+        }
+    }
+
+    private boolean isConnectedTo(InetSocketAddress a) {
+        for (PeerConnection p : peers) {
+            if (a.equals(p.remoteListenAddress()) || a.equals(p.address())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void dial(InetSocketAddress a) {
+        connecting++;
+        session.halfOpenCount().incrementAndGet();
+        PeerConnection conn = new PeerConnection(session, this, false, a);
+        Bootstrap b = new Bootstrap().group(loop).channel(session.transport().socket())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        PeerChannels.initOutgoing(ch, conn, outgoingInfoHashes());
+                    }
+                });
+        ChannelFuture cf = b.connect(a);
+        cf.addListener(f -> {
+            session.halfOpenCount().decrementAndGet();
+            connecting--;
+            if (!f.isSuccess()) {
+                session.counters().disconnected(DisconnectReason.CONNECT_FAILED);
+                connectFailed(a);
+            }
+        });
+    }
+
+    private byte[][] outgoingInfoHashes() {
+        if (infoHashes.hasV1() && infoHashes.hasV2()) {
+            return new byte[][] {infoHashes.v1(), infoHashes.v2Truncated()};
+        }
+        return new byte[][] {infoHashes.wireId()};
+    }
+
+    private void connectFailed(InetSocketAddress a) {
+        // exponential back-off per address: 30 s, 60 s, 120 s ... capped at 30 min
+        Long prev = retryAfter.get(a);
+        long now = session.now();
+        long backoff = prev == null ? TimeUnit.SECONDS.toNanos(30)
+                : Math.min(TimeUnit.MINUTES.toNanos(30), Math.max(TimeUnit.SECONDS.toNanos(30), 2 * (prev - now + TimeUnit.SECONDS.toNanos(30))));
+        retryAfter.put(a, now + backoff);
+        if (known.contains(a)) {
+            candidates.addLast(a);
+        }
+    }
+
+    // ---- peer connections -----------------------------------------------------------------------------------------
+
+    /** Called on the loop when a connection finished its handshake; returns the refusal reason or null. */
+    DisconnectReason attach(PeerConnection p) {
+        if (shuttingDown || paused) {
+            return DisconnectReason.LOCAL_CLOSE;
+        }
+        if (session.isOwnPeerId(p.peerId())) {
+            return DisconnectReason.SELF_CONNECTION;
+        }
+        for (PeerConnection q : peers) {
+            if (java.util.Arrays.equals(q.peerId(), p.peerId())) {
+                return DisconnectReason.DUPLICATE_PEER;
+            }
+        }
+        if (peers.size() >= maxConnections()
+                || session.connectionCount().get() >= session.settings().connectionsLimit()) {
+            return DisconnectReason.TOO_MANY_CONNECTIONS;
+        }
+        int id = allocateId(p);
+        p.assignId(id);
+        peers.add(p);
+        session.connectionCount().incrementAndGet();
+        if (p.address() != null) {
+            retryAfter.remove(p.address());
+        }
+        session.publish(new Event.PeerConnected(session.now(), infoHashes, p.address(), p.clientName(), p.incoming()));
+        return null;
+    }
+
+    private int allocateId(PeerConnection p) {
+        for (int i = 0; i < byId.length; i++) {
+            if (byId[i] == null) {
+                byId[i] = p;
+                return i;
+            }
+        }
+        int id = byId.length;
+        byId = java.util.Arrays.copyOf(byId, byId.length * 2);
+        byId[id] = p;
+        return id;
+    }
+
+    PeerConnection peerById(int id) {
+        return id >= 0 && id < byId.length ? byId[id] : null;
+    }
+
+    /** A connection attached by {@link #attach} closed: return its requests, counts and id. */
+    void detach(PeerConnection p, DisconnectReason reason) {
+        if (!peers.remove(p)) {
+            return;
+        }
+        session.connectionCount().decrementAndGet();
+        if (picker != null) {
+            picker.peerGone(p.id());
+            p.releaseAvailability(picker);
+        }
+        byId[p.id()] = null;
+        session.counters().disconnected(reason);
+        session.publish(new Event.PeerDisconnected(session.now(), infoHashes, p.address(), reason));
+        InetSocketAddress listen = p.remoteListenAddress();
+        if (listen != null && !shuttingDown && reason != DisconnectReason.SELF_CONNECTION
+                && reason != DisconnectReason.BANNED && reason != DisconnectReason.DUPLICATE_PEER) {
+            retryAfter.put(listen, session.now() + TimeUnit.SECONDS.toNanos(reason == DisconnectReason.BOTH_SEEDS ? 600 : 30));
+            if (known.contains(listen)) {
+                candidates.addLast(listen);
+            }
+        }
+        // blocks that were requested from it may be requested from others now
+        for (PeerConnection q : peers) {
+            q.fillRequests();
+        }
+    }
+
+    // ---- downloading ----------------------------------------------------------------------------------------------
+
+    /** The piece buffer for {@code piece}, begun if needed; null when the memory budget is spent. */
+    PieceBuffer bufferFor(int piece) {
+        PieceBuffer b = inFlight.get(piece);
+        if (b != null) {
+            return b;
+        }
+        b = storage.begin(piece);
+        if (b == null) {
+            if (!memoryStarved) {
+                memoryStarved = true;
+                session.storage().pieceBuffers().onAvailable(poolAvailable);
+            }
+            return null;
+        }
+        inFlight.put(piece, b);
+        PieceBuffer started = b;
+        b.result().whenComplete((r, e) -> pieceDone(started, r, e));
+        return b;
+    }
+
+    boolean memoryStarved() {
+        return memoryStarved;
+    }
+
+    private void poolFreed() {
+        if (!memoryStarved) {
+            return;
+        }
+        memoryStarved = false;
+        session.storage().pieceBuffers().removeListener(poolAvailable);
+        for (PeerConnection p : peers) {
+            p.fillRequests();
+        }
+    }
+
+    private void pieceDone(PieceBuffer b, PieceResult r, Throwable e) {
+        inFlight.remove(b.piece());
+        if (e != null) {
+            picker.pieceFailed(b.piece());
+            LOG.log(System.Logger.Level.WARNING, "piece {0} of {1}: {2}", b.piece(), name, e.toString());
+            return;
+        }
+        switch (r) {
+            case PieceResult.Verified v -> pieceVerified(v.piece());
+            case PieceResult.HashFailed f -> {
+                picker.pieceFailed(f.piece());
+                session.counters().hashFailures.increment();
+                session.counters().wastedBytes.add(info.pieceSize(f.piece()));
+                List<InetSocketAddress> who = new ArrayList<>();
+                for (int id : f.peers()) {
+                    PeerConnection p = peerById(id);
+                    if (p != null) {
+                        who.add(p.address());
+                        p.hashFailed();
+                    }
+                }
+                session.publish(new Event.HashFailed(session.now(), infoHashes, f.piece(), who));
+            }
+            case PieceResult.IoFailed f -> {
+                picker.pieceFailed(f.piece());
+                StorageException se = f.error();
+                LOG.log(System.Logger.Level.WARNING, "{0}: write of piece {1} failed: {2}", name, f.piece(), se.getMessage());
+            }
+            case PieceResult.Abandoned a -> {
+                if (!shuttingDown && picker != null && !picker.hasPiece(a.piece())) {
+                    picker.pieceFailed(a.piece());
+                }
+            }
+        }
+        for (PeerConnection p : peers) {
+            p.fillRequests();
+        }
+    }
+
+    private void pieceVerified(int piece) {
+        if (picker.hasPiece(piece)) {
+            return;
+        }
+        picker.pieceVerified(piece);
+        session.counters().piecesVerified.increment();
+        resumeDirty = true;
+        session.publish(new Event.PieceVerified(session.now(), infoHashes, piece));
+        for (PeerConnection p : peers) {
+            p.send(new PeerMessage.Have(piece));
+        }
+        if (picker.isDone() && state == TorrentState.DOWNLOADING) {
+            finished(true);
+        }
+        for (PeerConnection p : peers) {
+            p.flush();
+        }
+    }
+
+    /** Takes download quota for {@code bytes} (torrent and session limits); returns false when exhausted. */
+    boolean takeDownloadQuota(int bytes, long now) {
+        if (downloadLimit == 0 && session.globalDown().isUnlimited()) {
+            return true;
+        }
+        if (downBucket.available(now) < bytes) {
+            return false;
+        }
+        long g = session.globalDown().tryConsume(bytes, now);
+        if (g < bytes) {
+            session.globalDown().refund(g, now);
+            return false;
+        }
+        downBucket.tryConsume(bytes, now);
+        return true;
+    }
+
+    /** Takes upload quota for {@code bytes}; returns false when exhausted. */
+    boolean takeUploadQuota(int bytes, long now) {
+        if (uploadLimit == 0 && session.globalUp().isUnlimited()) {
+            return true;
+        }
+        if (upBucket.available(now) < bytes) {
+            return false;
+        }
+        long g = session.globalUp().tryConsume(bytes, now);
+        if (g < bytes) {
+            session.globalUp().refund(g, now);
+            return false;
+        }
+        upBucket.tryConsume(bytes, now);
+        return true;
+    }
+
+    void payloadReceived(int bytes, long now) {
+        downloaded += bytes;
+        downRate.add(bytes, now);
+        session.counters().payloadDown.add(bytes);
+    }
+
+    void payloadSent(int bytes, long now) {
+        uploaded += bytes;
+        upRate.add(bytes, now);
+        session.counters().payloadUp.add(bytes);
+    }
+
+    long downloadRate(long now) {
+        return downRate.rate(now);
+    }
+
+    long uploadRate(long now) {
+        return upRate.rate(now);
+    }
+
+    int peerCount() {
+        return peers.size();
+    }
+
+    // ---- periodic work --------------------------------------------------------------------------------------------
+
+    private void tick() {
+        if (shuttingDown) {
+            return;
+        }
+        long now = session.now();
+        try {
+            for (int i = peers.size() - 1; i >= 0; i--) {
+                peers.get(i).tick(now);
+            }
+            if (choker != null && isUploading() && (lastChoke == Long.MIN_VALUE || choker.isDue(now))) {
+                rechoke(now);
+            }
+            if (metadataExchange != null) {
+                metadataExchange.tick(now);
+            }
+            connectCandidates();
+            if (resumeDirty && storage != null && now - lastResumeSave > RESUME_INTERVAL_NANOS) {
+                saveResume();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "tick of " + name + " failed", e);
+        }
+    }
+
+    private void rechoke(long now) {
+        lastChoke = now;
+        List<PeerConnection> candidatesForSlots = new ArrayList<>(peers);
+        ChokeDecision<PeerConnection> d = choker.decide(candidatesForSlots, state == TorrentState.SEEDING, now);
+        for (PeerConnection p : peers) {
+            boolean unchoke = d.unchokes(p);
+            if (d.optimistic().contains(p)) {
+                p.optimisticAt(now);
+            }
+            p.setChoked(!unchoke, now);
+        }
+        for (PeerConnection p : peers) {
+            p.flush();
+        }
+    }
+
+    /** A peer became interested or not: rechoke at once if a slot is free, as the original client does. */
+    void interestChanged(PeerConnection p) {
+        if (choker == null || !isUploading()) {
+            return;
+        }
+        int unchoked = 0;
+        for (PeerConnection q : peers) {
+            if (!q.amChoking()) {
+                unchoked++;
+            }
+        }
+        if (p.peerInterested() && p.amChoking() && unchoked < session.settings().maxUploadsPerTorrent() + 1) {
+            rechoke(session.now());
+        }
+    }
+
+    // ---- resume data ----------------------------------------------------------------------------------------------
+
+    private CompletableFuture<Void> saveResume() {
+        lastResumeSave = session.now();
+        if (resumeStore == null || storage == null || resume == null) {
+            resumeDirty = false;
+            return CompletableFuture.completedFuture(null);
+        }
+        resumeDirty = false;
+        ResumeData data = new ResumeData(resume.infoHash(), picker.have(), resume.files(), resume.partFile(),
+                uploadedBase + uploaded, downloadedBase + downloaded, filePriorities, add.savePath().toString(),
+                addedTime, completedTime);
+        return storage.saveResume(resumeStore, infoHashes.wireIdHex(), data).handle((r, e) -> {
+            if (e != null) {
+                resumeDirty = true;
+                LOG.log(System.Logger.Level.WARNING, "saving resume data of {0} failed: {1}", name, rootMessage(e));
+            } else {
+                resume = r;
+            }
+            return null;
+        });
+    }
+
+    // ---- shutdown -------------------------------------------------------------------------------------------------
+
+    /** Stops the torrent: peers closed, open pieces abandoned, resume saved, {@code stopped} announced. */
+    CompletableFuture<Void> shutdown(boolean removed, boolean deleteData) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            loop.execute(() -> shutdown0(removed, deleteData, done));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.complete(null);
+        }
+        return done;
+    }
+
+    private void shutdown0(boolean removed, boolean deleteData, CompletableFuture<Void> done) {
+        if (shuttingDown) {
+            done.complete(null);
+            return;
+        }
+        shuttingDown = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        for (PeerConnection p : new ArrayList<>(peers)) {
+            p.close(DisconnectReason.LOCAL_CLOSE);
+        }
+        for (PeerConnection p : new ArrayList<>(pendingAttach)) {
+            p.close(DisconnectReason.LOCAL_CLOSE);
+        }
+        for (PieceBuffer b : new ArrayList<>(inFlight.values())) {
+            b.abandon();
+        }
+        inFlight.clear();
+        if (memoryStarved) {
+            session.storage().pieceBuffers().removeListener(poolAvailable);
+        }
+        CompletableFuture<Void> stopped = trackers != null ? trackers.stop().exceptionally(e -> null)
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> saved = deleteData ? CompletableFuture.completedFuture(null) : saveResume();
+        CompletableFuture.allOf(stopped, saved).whenComplete((v, e) -> {
+            if (storage != null) {
+                storage.close();
+            }
+            if (removed && resumeStore != null) {
+                resumeStore.delete(infoHashes.wireIdHex());
+            }
+            if (deleteData && info != null) {
+                deleteFiles();
+            }
+            if (!completion.isDone()) {
+                completion.completeExceptionally(new ClientException("torrent " + name + " was "
+                        + (removed ? "removed" : "stopped") + " before it completed"));
+            }
+            if (!metadataFuture.isDone()) {
+                metadataFuture.completeExceptionally(new ClientException("torrent " + name + " stopped"));
+            }
+            done.complete(null);
+        });
+    }
+
+    private void deleteFiles() {
+        Path root = add.savePath();
+        for (FileEntry f : info.files()) {
+            if (f.isPad()) {
+                continue;
+            }
+            Path p = info.isSingleFile() ? root.resolve(f.path().get(0)) : root.resolve(info.name());
+            if (!info.isSingleFile()) {
+                for (String c : f.path()) {
+                    p = p.resolve(c);
+                }
+            }
+            try {
+                Files.deleteIfExists(p);
+            } catch (java.io.IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete {0}: {1}", p, e.getMessage());
+            }
+        }
+    }
+
+    // ---- TorrentHandle --------------------------------------------------------------------------------------------
+
+    @Override
+    public InfoHashes infoHashes() {
+        return infoHashes;
+    }
+
+    @Override
+    public Metainfo metainfo() {
+        return metainfo;
+    }
+
+    @Override
+    public TorrentStatus status() {
+        return call(this::snapshot);
+    }
+
+    private TorrentStatus snapshot() {
+        long now = session.now();
+        long wanted = 0;
+        long done = 0;
+        int have = 0;
+        int pieces = 0;
+        List<TorrentStatus.FileStatus> files = new ArrayList<>();
+        if (info != null && picker != null) {
+            pieces = info.pieceCount();
+            have = picker.haveCount();
+            long[] fileDone = new long[info.files().size()];
+            for (FileEntry f : info.files()) {
+                if (f.isPad() || f.length() == 0) {
+                    continue;
+                }
+                long fileDoneBytes = 0;
+                int first = f.firstPiece(info.pieceLength());
+                int last = f.lastPiece(info.pieceLength());
+                for (int p = first; p <= last; p++) {
+                    if (picker.hasPiece(p)) {
+                        long ps = p * info.pieceLength();
+                        long pe = ps + info.pieceSize(p);
+                        fileDoneBytes += Math.min(pe, f.end()) - Math.max(ps, f.offset());
+                    }
+                }
+                fileDone[f.index()] = fileDoneBytes;
+                if (filePriorities[f.index()] > 0) {
+                    wanted += f.length();
+                    done += fileDoneBytes;
+                }
+            }
+            for (FileEntry f : info.files()) {
+                if (!f.isPad()) {
+                    files.add(new TorrentStatus.FileStatus(f.index(), f.pathString(), f.length(), fileDone[f.index()],
+                            filePriorities[f.index()]));
+                }
+            }
+        }
+        long downRateNow = downRate.rate(now);
+        double progress = wanted == 0 ? (state == TorrentState.SEEDING ? 1 : 0) : (double) done / wanted;
+        long eta = downRateNow > 0 && wanted > done ? (wanted - done) / downRateNow : (wanted > 0 && done >= wanted ? 0 : -1);
+        int seeds = 0;
+        for (PeerConnection p : peers) {
+            if (p.isSeed()) {
+                seeds++;
+            }
+        }
+        List<TorrentStatus.TrackerStatus> ts = new ArrayList<>();
+        for (TrackerStatus t : trackerStatus) {
+            ts.add(new TorrentStatus.TrackerStatus(t.url().toString(), t.tier(), String.valueOf(t.state()),
+                    t.message() != null ? t.message() : t.warning(),
+                    t.nextAnnounceNanos() < 0 ? -1
+                            : Math.max(0, TimeUnit.NANOSECONDS.toSeconds(t.nextAnnounceNanos() - now)),
+                    t.seeders(), t.leechers()));
+        }
+        return new TorrentStatus(infoHashes, name, state, progress, wanted, done, downRateNow, upRate.rate(now),
+                downloadedBase + downloaded, uploadedBase + uploaded, eta, peers.size(), seeds, pieces, have, -1,
+                errorMessage, files, ts, add.savePath().toString());
+    }
+
+    @Override
+    public CompletableFuture<TorrentHandle> completion() {
+        return completion;
+    }
+
+    @Override
+    public CompletableFuture<Metainfo> metadata() {
+        return metadataFuture;
+    }
+
+    @Override
+    public CompletableFuture<Void> pause() {
+        return post(() -> {
+            if (paused) {
+                return;
+            }
+            paused = true;
+            for (PeerConnection p : new ArrayList<>(peers)) {
+                p.close(DisconnectReason.LOCAL_CLOSE);
+            }
+            if (trackers != null) {
+                trackers.stop();
+                trackers = null;
+            }
+            if (!checking) {
+                setState(TorrentState.PAUSED);
+            }
+            saveResume();
+            if (storage != null) {
+                storage.pause();
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> resume() {
+        return post(() -> {
+            if (!paused) {
+                return;
+            }
+            paused = false;
+            if (checking) {
+                return;
+            }
+            if (info == null) {
+                setState(TorrentState.DOWNLOADING_METADATA);
+            } else if (storage == null) {
+                openStorage();
+                return;
+            } else {
+                setState(picker.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
+            }
+            for (InetSocketAddress a : known) {
+                if (!candidates.contains(a)) {
+                    candidates.addLast(a);
+                }
+            }
+            startTrackers();
+            connectCandidates();
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> recheck() {
+        return post(() -> {
+            if (storage == null || checking) {
+                return;
+            }
+            checking = true;
+            setState(TorrentState.CHECKING);
+            for (PieceBuffer b : new ArrayList<>(inFlight.values())) {
+                b.abandon();
+            }
+            storage.clearError();
+            storage.recheck(null, null).whenComplete((verified, e) -> {
+                checking = false;
+                if (e != null) {
+                    fail("recheck failed: " + rootMessage(e));
+                    return;
+                }
+                for (int i = 0; i < info.pieceCount(); i++) {
+                    boolean ok = verified.get(i);
+                    if (ok && !picker.hasPiece(i)) {
+                        picker.pieceVerified(i);
+                    } else if (!ok && picker.hasPiece(i)) {
+                        picker.pieceLost(i);
+                    }
+                }
+                errorMessage = null;
+                resumeDirty = true;
+                if (paused) {
+                    setState(TorrentState.PAUSED);
+                } else if (picker.isDone()) {
+                    finished(false);
+                } else {
+                    setState(TorrentState.DOWNLOADING);
+                }
+            });
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> reannounce() {
+        return post(() -> {
+            if (trackers != null) {
+                trackers.reannounce();
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> connectPeer(InetSocketAddress peer) {
+        return post(() -> {
+            known.remove(peer);
+            retryAfter.remove(peer);
+            addCandidate(peer);
+            connectCandidates();
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> setFilePriorities(List<Integer> priorities) {
+        return post(() -> {
+            if (info == null) {
+                throw new ClientException("metadata not known yet");
+            }
+            if (priorities.size() != filePriorities.length) {
+                throw new IllegalArgumentException(priorities.size() + " priorities for " + filePriorities.length + " files");
+            }
+            for (int i = 0; i < filePriorities.length; i++) {
+                int p = priorities.get(i);
+                if (p < 0 || p > 7) {
+                    throw new IllegalArgumentException("priority " + p);
+                }
+                filePriorities[i] = p;
+            }
+            applyPiecePriorities();
+            if (storage != null) {
+                storage.setFilePriorities(filePriorities.clone());
+            }
+            resumeDirty = true;
+            if (state == TorrentState.SEEDING && !picker.isDone()) {
+                setState(TorrentState.DOWNLOADING);
+            } else if (state == TorrentState.DOWNLOADING && picker.isDone()) {
+                finished(true);
+            }
+            for (PeerConnection p : peers) {
+                p.updateInterest();
+                p.fillRequests();
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> setLimits(long upload, long download) {
+        return post(() -> {
+            long now = session.now();
+            uploadLimit = upload;
+            downloadLimit = download;
+            upBucket = TokenBucket.ofRate(upload, now);
+            downBucket = TokenBucket.ofRate(download, now);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> setSequential(boolean sequential) {
+        return post(() -> {
+            if (picker != null) {
+                picker.setSequential(sequential);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<PeerInfo>> peers() {
+        CompletableFuture<List<PeerInfo>> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            long now = session.now();
+            List<PeerInfo> out = new ArrayList<>();
+            for (PeerConnection p : peers) {
+                out.add(p.info(now));
+            }
+            f.complete(out);
+        });
+        return f;
+    }
+
+    CompletableFuture<Void> settingsChanged() {
+        return post(() -> {
+            if (choker != null) {
+                SessionSettings s = session.settings();
+                choker = new Choker(new Choker.Config(s.maxUploadsPerTorrent(), 1, 10_000_000_000L, 30_000_000_000L,
+                        90_000_000_000L, 3, Choker.SeedingAlgorithm.ROUND_ROBIN, 4L << 20, 60_000_000_000L),
+                        new java.util.Random(random.nextLong()));
+                lastChoke = Long.MIN_VALUE;
+            }
+        });
+    }
+
+    private CompletableFuture<Void> post(Runnable r) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    r.run();
+                    f.complete(null);
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.completeExceptionally(new ClientException("session is closed"));
+        }
+        return f;
+    }
+
+    private <T> T call(Supplier<T> s) {
+        if (loop.inEventLoop()) {
+            return s.get();
+        }
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    f.complete(s.get());
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            return f.get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new ClientException("session is closed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException("interrupted");
+        } catch (ExecutionException e) {
+            throw new ClientException(rootMessage(e), e.getCause());
+        } catch (TimeoutException e) {
+            throw new ClientException("torrent " + name + " did not answer within " + STATUS_TIMEOUT_SECONDS + " s");
+        }
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException || c instanceof ExecutionException)) {
+            c = c.getCause();
+        }
+        return c.getMessage() != null ? c.getMessage() : c.toString();
+    }
+
+    void pendingAttach(PeerConnection p, boolean add) {
+        if (add) {
+            pendingAttach.add(p);
+        } else {
+            pendingAttach.remove(p);
+        }
+    }
+
+    IntList scratch() {
+        scratch.clear();
+        return scratch;
+    }
+
+    @Override
+    public String toString() {
+        return "Torrent[" + name + ", " + state + "]";
+    }
+}
