@@ -327,11 +327,12 @@ final class MetainfoParser {
             }
             safe.add(p);
         }
-        if (v1Single || (!v1 && v2Single)) {
-            // a single file is named by its path alone; its name is the torrent's (v1) or the tree's only key (v2)
-            if (v1Single) {
-                safe.set(0, List.of(name));
-            }
+        if (v1Single) {
+            safe.set(0, List.of(name));
+        } else if (!v1 && v2Single) {
+            // BEP 52: a tree of one root-level file is a single-file torrent; like libtorrent, its name is the
+            // file's (the name key is only advisory)
+            name = safe.getFirst().getFirst();
         } else {
             List<List<String>> unique = PathSanitizer.deduplicate(toDedupe, limits.maxDuplicateRenames(),
                     limits.maxNameBytes());

@@ -7,11 +7,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,7 +36,7 @@ import java.util.Set;
  * </ol>
  * A component that ends up empty is dropped from its path; a path with no component left cannot be made safe and
  * is rejected by the caller ({@link MetainfoException.Reason#UNSAFE_PATH}). {@link #deduplicate} then renames
- * colliding paths ({@code name.1.ext}, compared case-insensitively because many file systems are), and
+ * files whose paths collide ({@code name.1.ext}, compared case-insensitively because many file systems are), and
  * {@link #resolve} joins a sanitised path to a root with a final lexical containment check. Checking the real path
  * at open time (symbolic links on disk) remains the storage's job.
  *
@@ -162,10 +160,10 @@ public final class PathSanitizer {
     }
 
     /**
-     * Makes sanitised paths unique, the way a case-insensitive file system sees them: a file whose path equals an
-     * earlier file or directory gets its last component renamed ({@code name.ext} → {@code name.1.ext},
-     * {@code name.2.ext}…); a directory whose path equals an earlier file is renamed the same way, consistently for
-     * every later file below it. Deterministic: the result depends only on the input order.
+     * Makes sanitised paths unique, the way a case-insensitive file system sees them, as libtorrent does: directories
+     * keep their names, and a file whose path equals a directory of the torrent or an earlier file gets its last
+     * component renamed ({@code name.ext} → {@code name.1.ext}, {@code name.2.ext}…). Deterministic: the result
+     * depends only on the input order.
      *
      * @param paths      sanitised, non-empty paths (components below the torrent's root)
      * @param maxRenames most renames allowed (HARDENING.md: 500)
@@ -178,56 +176,46 @@ public final class PathSanitizer {
 
     /** As {@link #deduplicate(List, int)}, keeping renamed components within {@code maxBytes}. */
     public static List<List<String>> deduplicate(List<List<String>> paths, int maxRenames, int maxBytes) {
-        Set<String> files = new HashSet<>();
         Set<String> dirs = new HashSet<>();
-        Map<String, String> dirRenames = new HashMap<>();
-        int renames = 0;
-        List<List<String>> out = new ArrayList<>(paths.size());
         for (List<String> path : paths) {
             if (path.isEmpty()) {
                 throw new IllegalArgumentException("empty path");
             }
-            List<String> result = null;
             StringBuilder key = new StringBuilder();
             for (int i = 0; i < path.size() - 1; i++) {
-                String comp = path.get(i);
-                String originalKey = childKey(key, comp);
-                String renamed = dirRenames.get(originalKey);
-                if (renamed == null && files.contains(originalKey)) {
-                    if (++renames > maxRenames) {
-                        throw tooMany(maxRenames);
-                    }
-                    renamed = uniqueName(key, comp, files, dirs, maxBytes, maxRenames);
-                    dirRenames.put(originalKey, renamed);
-                }
-                if (renamed != null) {
-                    if (result == null) {
-                        result = new ArrayList<>(path);
-                    }
-                    result.set(i, renamed);
-                    comp = renamed;
-                }
-                if (!key.isEmpty()) {
+                if (i > 0) {
                     key.append('/');
                 }
-                key.append(lower(comp));
+                key.append(lower(path.get(i)));
                 dirs.add(key.toString());
             }
+        }
+        Set<String> files = new HashSet<>();
+        long renames = 0;
+        List<List<String>> out = new ArrayList<>(paths.size());
+        for (List<String> path : paths) {
+            StringBuilder parent = new StringBuilder();
+            for (int i = 0; i < path.size() - 1; i++) {
+                if (i > 0) {
+                    parent.append('/');
+                }
+                parent.append(lower(path.get(i)));
+            }
             String name = path.getLast();
-            String fileKey = childKey(key, name);
+            String fileKey = childKey(parent, name);
+            List<String> result = path;
             if (files.contains(fileKey) || dirs.contains(fileKey)) {
                 if (++renames > maxRenames) {
                     throw tooMany(maxRenames);
                 }
-                name = uniqueName(key, name, files, dirs, maxBytes, maxRenames);
-                if (result == null) {
-                    result = new ArrayList<>(path);
-                }
-                result.set(path.size() - 1, name);
-                fileKey = childKey(key, name);
+                name = uniqueName(parent, name, files, dirs, maxBytes, maxRenames);
+                List<String> renamed = new ArrayList<>(path);
+                renamed.set(path.size() - 1, name);
+                result = List.copyOf(renamed);
+                fileKey = childKey(parent, name);
             }
             files.add(fileKey);
-            out.add(result == null ? path : List.copyOf(result));
+            out.add(result);
         }
         return out;
     }
@@ -253,7 +241,7 @@ public final class PathSanitizer {
             ext = "";
         }
         String stem = ext.isEmpty() ? name : name.substring(0, dot);
-        for (int n = 1; n <= maxAttempts + 1; n++) {
+        for (long n = 1; n <= Math.min(maxAttempts, 1_000_000L) + 1; n++) {
             String suffix = "." + n + ext;
             String candidate = sanitizeComponent(
                     prefixWithin(stem, maxBytes - utf8Length(suffix, 0, suffix.length())) + suffix, maxBytes);
