@@ -48,6 +48,17 @@ public final class Metainfo {
     }
 
     /**
+     * Parses a torrent whose v2 piece layers may be missing, in part or entirely: the form a client saves after
+     * getting the info dictionary from a magnet link (BEP 9) and before it has every layer (BEP 52 hash requests).
+     * Layers that are present are verified as in {@link #parse(byte[], MetainfoLimits)}; {@link #v2PieceHash}
+     * returns null for pieces whose layer is missing. A {@code .torrent} file from a user goes through
+     * {@link #parse}, which requires every layer (BEP 52).
+     */
+    public static Metainfo parseWithoutPieceLayers(byte[] torrentFile, MetainfoLimits limits) {
+        return MetainfoParser.parse(torrentFile, limits, false);
+    }
+
+    /**
      * Builds a metainfo from a bare info dictionary received from peers (BEP 9), checking it against the expected
      * info-hashes ({@link MetainfoException.Reason#HASH_MISMATCH} otherwise): every hash {@code expected} has must
      * match (a magnet with only a v1 hash accepts a hybrid torrent with that v1 hash). Trackers come from the magnet

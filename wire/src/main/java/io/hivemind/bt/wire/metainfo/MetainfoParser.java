@@ -44,6 +44,10 @@ final class MetainfoParser {
     }
 
     static Metainfo parse(byte[] bytes, MetainfoLimits limits) {
+        return parse(bytes, limits, true);
+    }
+
+    static Metainfo parse(byte[] bytes, MetainfoLimits limits, boolean requireAllLayers) {
         BDict root = decodeDict(bytes, limits, "a torrent file");
         BValue infoValue = root.get("info");
         if (infoValue == null) {
@@ -54,7 +58,7 @@ final class MetainfoParser {
         }
         byte[] raw = Arrays.copyOfRange(bytes, infoDict.sourceStart(), infoDict.sourceEnd());
         InfoDictionary info = parseInfo(infoDict, raw, limits);
-        Map<BBytes, byte[]> layers = info.version().hasV2() ? pieceLayers(root, info) : Map.of();
+        Map<BBytes, byte[]> layers = info.version().hasV2() ? pieceLayers(root, info, requireAllLayers) : Map.of();
         return new Metainfo(root, info, hashes(raw, info.version()), announceTiers(root), urlList(root),
                 text(root, "comment"), text(root, "created by"), creationDate(root), layers);
     }
@@ -584,7 +588,7 @@ final class MetainfoParser {
     // ---------------------------------------------------------------------------------------------------------
     // Outside the info dictionary
 
-    private static Map<BBytes, byte[]> pieceLayers(BDict root, InfoDictionary info) {
+    private static Map<BBytes, byte[]> pieceLayers(BDict root, InfoDictionary info, boolean requireAll) {
         BValue plv = root.get("piece layers");
         if (plv != null && !(plv instanceof BDict)) {
             throw new MetainfoException(Reason.BAD_PIECE_LAYERS, "piece layers is not a dictionary");
@@ -602,6 +606,9 @@ final class MetainfoParser {
                 continue;
             }
             BValue lv = given == null ? null : given.get(key);
+            if (lv == null && !requireAll) {
+                continue;
+            }
             if (lv == null) {
                 throw new MetainfoException(Reason.BAD_PIECE_LAYERS, "no piece layer for '" + f.pathString() + "'");
             }
