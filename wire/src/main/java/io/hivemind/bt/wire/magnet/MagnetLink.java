@@ -412,7 +412,8 @@ public record MagnetLink(InfoHashes infoHashes, String displayName, List<String>
             first = param(sb, first, "ws", w, true);
         }
         for (PeerAddress p : peers) {
-            first = param(sb, first, "x.pe", p.toString(), true);
+            // unescaped: libtorrent does not unescape x.pe, and a valid address needs no escaping
+            first = param(sb, first, "x.pe", p.toString(), !isPlainPeer(p.toString()));
         }
         if (!selectOnly.isEmpty()) {
             StringBuilder so = new StringBuilder();
@@ -429,6 +430,17 @@ public record MagnetLink(InfoHashes infoHashes, String displayName, List<String>
             first = false;
         }
         return sb.toString();
+    }
+
+    private static boolean isPlainPeer(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+                    || c == ':' || c == '[' || c == ']' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean param(StringBuilder sb, boolean first, String key, String value, boolean escape) {

@@ -60,7 +60,41 @@ public final class Libtorrent {
         return run(List.of("inspect", torrent.toString()));
     }
 
+    /** libtorrent's view of a magnet link ({@code parse_magnet_uri}). */
+    public record MagnetView(String v1, String v2, String name, List<String> trackers, List<String> webSeeds,
+                             List<String> peers, List<Long> filePriorities) {
+    }
+
+    /** {@code make_magnet_uri} of a torrent file. */
+    public static String makeMagnet(Path torrent) {
+        return ((BBytes) BencodeDecoder.decode(exec(List.of("magnet", torrent.toString())), BencodeLimits.DEFAULT))
+                .asString();
+    }
+
+    /** {@code parse_magnet_uri} of a link. */
+    public static MagnetView parseMagnet(String uri) {
+        BDict d = (BDict) BencodeDecoder.decode(exec(List.of("parse_magnet", uri)), BencodeLimits.DEFAULT);
+        List<Long> prio = new ArrayList<>();
+        for (BValue v : d.getList("file_priorities").values()) {
+            prio.add(((io.hivemind.bt.wire.bencode.BInt) v).value());
+        }
+        return new MagnetView(empty(d.getString("v1")), empty(d.getString("v2")), d.getString("name"),
+                strings(d.getList("trackers")), strings(d.getList("web_seeds")), strings(d.getList("peers")), prio);
+    }
+
+    private static List<String> strings(BList list) {
+        List<String> out = new ArrayList<>();
+        for (BValue v : list.values()) {
+            out.add(((BBytes) v).asString());
+        }
+        return out;
+    }
+
     private static Description run(List<String> args) {
+        return parse((BDict) BencodeDecoder.decode(exec(args), BencodeLimits.DEFAULT));
+    }
+
+    private static byte[] exec(List<String> args) {
         ExternalPrograms.requireLibtorrent();
         try {
             List<String> cmd = new ArrayList<>();
@@ -82,7 +116,7 @@ public final class Libtorrent {
                 throw new AssertionError("libtorrent script failed (" + p.exitValue() + "): "
                         + new String(err, StandardCharsets.UTF_8));
             }
-            return parse((BDict) BencodeDecoder.decode(out, BencodeLimits.DEFAULT));
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

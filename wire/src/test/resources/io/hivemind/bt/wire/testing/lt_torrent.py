@@ -3,6 +3,8 @@
 #   lt_torrent.py create <path> <piece size> <v1|v2|hybrid> <out.torrent> [key=value...]
 #       keys: tracker=<url>@<tier> (repeatable), webseed=<url>, comment=, creator=, private=1, date=<seconds>
 #   lt_torrent.py inspect <file.torrent>
+#   lt_torrent.py magnet <file.torrent>          (make_magnet_uri, as a bencoded string)
+#   lt_torrent.py parse_magnet <uri>             (parse_magnet_uri, described)
 import os
 import sys
 
@@ -84,7 +86,25 @@ def create(path, piece_size, kind, out, options):
     return lt.torrent_info(data)
 
 
+def describe_magnet(p):
+    return {
+        b'v1': str(p.info_hashes.v1).encode() if p.info_hashes.has_v1() else b'',
+        b'v2': str(p.info_hashes.v2).encode() if p.info_hashes.has_v2() else b'',
+        b'name': p.name.encode(),
+        b'trackers': [t.encode() for t in p.trackers],
+        b'web_seeds': [w.encode() for w in p.url_seeds],
+        b'peers': [('%s:%d' % (h, port)).encode() for h, port in p.peers],
+        b'file_priorities': [int(x) for x in p.file_priorities],
+    }
+
+
 def main():
+    if sys.argv[1] == 'magnet':
+        sys.stdout.buffer.write(lt.bencode(lt.make_magnet_uri(lt.torrent_info(sys.argv[2])).encode()))
+        return
+    if sys.argv[1] == 'parse_magnet':
+        sys.stdout.buffer.write(lt.bencode(describe_magnet(lt.parse_magnet_uri(sys.argv[2]))))
+        return
     if sys.argv[1] == 'create':
         options = [a.split('=', 1) for a in sys.argv[6:]]
         ti = create(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], options)
