@@ -111,8 +111,8 @@ public final class TorrentCreator {
 
     /**
      * libtorrent's automatic piece size, so that automatic choices agree: 16 KiB for up to about 2.5 MB, doubling
-     * at each step of a table that keeps the piece list near {@code 2 * sqrt(size)} bytes, up to 8 MiB for
-     * 700 GB and more. Always a power of two ≥ 16 KiB, valid for every torrent kind.
+     * at each step of a table that keeps the piece list near {@code 2 * sqrt(size)} bytes (1 MiB for 4 GiB), up to
+     * 16 MiB above 700 GB. Always a power of two ≥ 16 KiB, valid for every torrent kind.
      */
     public static long autoPieceLength(long totalLength) {
         long[] table = {2_684_355L, 10_737_418L, 42_949_673L, 171_798_692L, 687_194_767L, 2_748_779_069L,
