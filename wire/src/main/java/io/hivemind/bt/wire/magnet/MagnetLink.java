@@ -363,11 +363,11 @@ public record MagnetLink(InfoHashes infoHashes, String displayName, List<String>
         return (int) v;
     }
 
-    /** Percent-decoding with '+' as space; the bytes are UTF-8 (malformed sequences become U+FFFD). */
+    /**
+     * Percent-decoding with '+' as space; the bytes are UTF-8 (malformed sequences become U+FFFD, and a lone
+     * surrogate in the input becomes '?', so every decoded value survives {@link #format()}).
+     */
     private static String decode(String s) {
-        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
-            return s;
-        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < utf8.length; i++) {
