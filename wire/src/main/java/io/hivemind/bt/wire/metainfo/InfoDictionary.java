@@ -186,6 +186,11 @@ public final class InfoDictionary {
         return raw.clone();
     }
 
+    /** The raw bytes without copying, for this package's writers; never modified. */
+    byte[] rawArray() {
+        return raw;
+    }
+
     /** Size of {@link #raw()} in bytes (the BEP 9 {@code metadata_size}). */
     public int rawLength() {
         return raw.length;

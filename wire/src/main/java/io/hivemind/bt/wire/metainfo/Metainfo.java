@@ -2,6 +2,9 @@ package io.hivemind.bt.wire.metainfo;
 
 import io.hivemind.bt.wire.bencode.BBytes;
 import io.hivemind.bt.wire.bencode.BDict;
+import io.hivemind.bt.wire.bencode.BValue;
+import io.hivemind.bt.wire.bencode.BencodeEncoder;
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -45,11 +48,45 @@ public final class Metainfo {
     }
 
     /**
+     * Parses a torrent whose v2 piece layers may be missing, in part or entirely: the form a client saves after
+     * getting the info dictionary from a magnet link (BEP 9) and before it has every layer (BEP 52 hash requests).
+     * Layers that are present are verified as in {@link #parse(byte[], MetainfoLimits)}; {@link #v2PieceHash}
+     * returns null for pieces whose layer is missing. A {@code .torrent} file from a user goes through
+     * {@link #parse}, which requires every layer (BEP 52).
+     */
+    public static Metainfo parseWithoutPieceLayers(byte[] torrentFile, MetainfoLimits limits) {
+        return MetainfoParser.parse(torrentFile, limits, false);
+    }
+
+    /**
      * Builds a metainfo from a bare info dictionary received from peers (BEP 9), checking it against the expected
-     * info-hashes ({@link MetainfoException.Reason#HASH_MISMATCH} otherwise). Trackers come from the magnet link.
+     * info-hashes ({@link MetainfoException.Reason#HASH_MISMATCH} otherwise): every hash {@code expected} has must
+     * match (a magnet with only a v1 hash accepts a hybrid torrent with that v1 hash). Trackers come from the magnet
+     * link and are written to {@link #root()} as {@code announce}/{@code announce-list}. v2 piece layers are not
+     * part of the info dictionary, so such a metainfo has none until they are fetched (BEP 52 hash requests).
      */
     public static Metainfo fromInfoDictionary(byte[] infoBytes, InfoHashes expected, List<List<String>> trackers) {
         return MetainfoParser.fromInfoDictionary(infoBytes, expected, trackers, MetainfoLimits.DEFAULT);
+    }
+
+    /**
+     * The torrent file: the canonical bencoding of {@link #root()} (unknown keys included), with the info dictionary
+     * written as the exact bytes its info-hashes were computed over. {@code Metainfo.parse(m.encode())} describes
+     * the same torrent with the same info-hashes, and encoding a parsed canonical file gives back the same bytes.
+     */
+    public byte[] encode() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(info.rawLength() + 1024);
+        out.write('d');
+        for (Map.Entry<BBytes, BValue> e : root.entries().entrySet()) {
+            BencodeEncoder.encode(e.getKey(), out);
+            if (e.getKey().contentEquals("info")) {
+                out.writeBytes(info.rawArray());
+            } else {
+                BencodeEncoder.encode(e.getValue(), out);
+            }
+        }
+        out.write('e');
+        return out.toByteArray();
     }
 
     /** The whole decoded file, unknown keys included. */

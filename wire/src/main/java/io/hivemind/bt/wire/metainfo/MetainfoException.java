@@ -21,7 +21,7 @@ public final class MetainfoException extends RuntimeException {
         BAD_PIECES,
         /** More pieces than the limit (HARDENING.md: 2,097,152). */
         TOO_MANY_PIECES,
-        /** A negative file length, or lengths whose sum overflows. */
+        /** A negative file length, lengths whose sum overflows, a symlink with a length, or no data at all. */
         BAD_LENGTH,
         /** Neither {@code length} nor {@code files}, or both. */
         BAD_FILE_LIST,
@@ -41,7 +41,7 @@ public final class MetainfoException extends RuntimeException {
         BAD_PIECE_LAYERS,
         /** The v1 and v2 parts of a hybrid torrent describe different files. */
         HYBRID_MISMATCH,
-        /** A BEP 47 pad file that is not where it may be, or is not all zeros. */
+        /** A BEP 47 pad file that cannot be one: a whole piece or longer, a single-file or v2 pad, a symlink. */
         BAD_PAD_FILE,
         /** The assembled info dictionary does not hash to the expected info-hash (BEP 9 metadata). */
         HASH_MISMATCH,
