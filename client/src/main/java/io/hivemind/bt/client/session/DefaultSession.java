@@ -18,6 +18,8 @@ import io.hivemind.bt.tracker.TrackerTransport;
 import io.hivemind.bt.wire.metainfo.InfoHashes;
 import io.hivemind.bt.wire.metainfo.Metainfo;
 import io.hivemind.bt.wire.metainfo.MetainfoException;
+import io.hivemind.bt.wire.magnet.MagnetException;
+import io.hivemind.bt.wire.magnet.MagnetLink;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -206,7 +208,7 @@ public final class DefaultSession implements Session {
             return CompletableFuture.failedFuture(new ClientException("session is closed"));
         }
         Metainfo metainfo;
-        MagnetSource magnet = null;
+        MagnetLink magnet = null;
         try {
             if (add.metainfo() != null) {
                 metainfo = add.metainfo();
@@ -214,11 +216,11 @@ public final class DefaultSession implements Session {
                 metainfo = Metainfo.parse(Files.readAllBytes(add.torrentFile()));
             } else {
                 metainfo = null;
-                magnet = MagnetSource.parse(add.magnet());
+                magnet = MagnetLink.parse(add.magnet());
             }
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new ClientException("cannot read " + add.torrentFile() + ": " + e.getMessage(), e));
-        } catch (MetainfoException | IllegalArgumentException e) {
+        } catch (MetainfoException | MagnetException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new ClientException("bad torrent: " + e.getMessage(), e));
         }
         InfoHashes ih = metainfo != null ? metainfo.infoHashes() : magnet.infoHashes();

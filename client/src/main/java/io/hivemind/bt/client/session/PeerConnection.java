@@ -197,7 +197,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         if (closeReason == null) {
             closeReason = reason;
         }
-        LOG.log(System.Logger.Level.DEBUG, "peer {0}: {1}", address, cause.toString());
+        LOG.log(System.Logger.Level.DEBUG, "peer " + address, cause);
         ctx.close();
     }
 
@@ -534,11 +534,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             return;
         }
         sawPiecesMessage = true;
+        if (pieces != null && countedInPicker) {
+            releaseAvailability(torrent.picker);
+        }
         haveAll = true;
         if (pieces != null) {
-            if (countedInPicker) {
-                releaseAvailability(torrent.picker);
-            }
             pieces.setAll();
             countInPicker();
         }
@@ -658,7 +658,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         torrent.payloadReceived(len, now);
         IntList cancels = new IntList(0);
         PiecePicker.BlockResult r = torrent.picker.blockReceived(block, id, now, cancels);
-        if (r == PiecePicker.BlockResult.DUPLICATE || r == PiecePicker.BlockResult.NOT_WANTED) {
+        if (r == PiecePicker.BlockResult.DUPLICATE || r == PiecePicker.BlockResult.UNWANTED) {
             m.release();
             session.counters().wastedBytes.add(len);
         } else {
@@ -935,7 +935,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void protocolError(RuntimeException e) {
-        LOG.log(System.Logger.Level.DEBUG, "peer {0} protocol error: {1}", address, e.toString());
+        LOG.log(System.Logger.Level.DEBUG, "peer " + address + " protocol error", e);
         close(DisconnectReason.PROTOCOL_ERROR);
     }
 
@@ -971,7 +971,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         return id;
     }
 
-    byte[] peerId() {
+    byte[] remotePeerId() {
         return peerId;
     }
 

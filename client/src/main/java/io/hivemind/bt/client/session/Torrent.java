@@ -14,7 +14,6 @@ import io.hivemind.bt.client.core.choker.ChokeDecision;
 import io.hivemind.bt.client.core.choker.Choker;
 import io.hivemind.bt.client.core.picker.BlockLayout;
 import io.hivemind.bt.client.core.picker.PiecePicker;
-import io.hivemind.bt.client.core.picker.PiecePriorities;
 import io.hivemind.bt.client.core.rate.RateEstimator;
 import io.hivemind.bt.client.core.rate.TokenBucket;
 import io.hivemind.bt.storage.PieceBuffer;
@@ -36,6 +35,7 @@ import io.hivemind.bt.wire.metainfo.FileEntry;
 import io.hivemind.bt.wire.metainfo.InfoDictionary;
 import io.hivemind.bt.wire.metainfo.InfoHashes;
 import io.hivemind.bt.wire.metainfo.Metainfo;
+import io.hivemind.bt.wire.magnet.MagnetLink;
 import io.hivemind.bt.wire.peer.PeerMessage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
@@ -92,7 +92,7 @@ final class Torrent implements TorrentHandle {
     InfoDictionary info;
     BlockLayout layout;
     MetadataExchange metadataExchange;
-    private final MagnetSource magnet;
+    private final MagnetLink magnet;
     private String name;
 
     // state
@@ -107,7 +107,7 @@ final class Torrent implements TorrentHandle {
     private int[] filePriorities;
     final IntObjectHashMap<PieceBuffer> inFlight = new IntObjectHashMap<>();
     private boolean memoryStarved;
-    private final Runnable poolAvailable = () -> loop.execute(this::poolFreed);
+    private final Runnable poolAvailable;
 
     // peers
     final List<PeerConnection> peers = new ArrayList<>();
@@ -146,16 +146,17 @@ final class Torrent implements TorrentHandle {
     private final CompletableFuture<Metainfo> metadataFuture = new CompletableFuture<>();
     private final IntList scratch = new IntList();
 
-    Torrent(DefaultSession session, EventLoop loop, InfoHashes infoHashes, Metainfo metainfo, MagnetSource magnet,
+    Torrent(DefaultSession session, EventLoop loop, InfoHashes infoHashes, Metainfo metainfo, MagnetLink magnet,
             AddTorrent add) {
         this.session = session;
         this.loop = loop;
+        this.poolAvailable = () -> loop.execute(this::poolFreed);
         this.infoHashes = infoHashes;
         this.add = add;
         this.magnet = magnet;
         this.metainfo = metainfo;
         this.name = metainfo != null ? metainfo.info().name()
-                : magnet.displayName() != null ? magnet.displayName() : infoHashes.wireIdHex();
+                : magnet.displayName() != null ? magnet.safeDisplayName() : infoHashes.wireIdHex();
         long now = session.now();
         this.downRate = new RateEstimator(now);
         this.upRate = new RateEstimator(now);
@@ -186,8 +187,8 @@ final class Torrent implements TorrentHandle {
                     addCandidate(p);
                 }
                 if (magnet != null) {
-                    for (InetSocketAddress p : magnet.peers()) {
-                        addCandidate(p);
+                    for (MagnetLink.PeerAddress p : magnet.peers()) {
+                        addCandidate(new InetSocketAddress(p.host(), p.port()));
                     }
                 }
                 if (metainfo != null) {
@@ -240,18 +241,24 @@ final class Torrent implements TorrentHandle {
         openStorage();
     }
 
+    /**
+     * Piece priorities from file priorities: a piece gets the highest priority of the files it holds bytes of
+     * (pad files excluded), in the torrent's piece space (which, for v2, aligns files to pieces).
+     */
     private void applyPiecePriorities() {
-        List<FileEntry> files = info.files();
-        long[] offsets = new long[files.size()];
-        long[] lengths = new long[files.size()];
-        int[] prios = new int[files.size()];
-        for (int i = 0; i < files.size(); i++) {
-            FileEntry f = files.get(i);
-            offsets[i] = f.offset();
-            lengths[i] = f.length();
-            prios[i] = f.isPad() ? 0 : filePriorities[i];
+        byte[] piecePrio = new byte[info.pieceCount()];
+        long pl = info.pieceLength();
+        for (FileEntry f : info.files()) {
+            if (f.isPad() || f.length() == 0) {
+                continue;
+            }
+            byte prio = (byte) filePriorities[f.index()];
+            for (int p = f.firstPiece(pl); p <= f.lastPiece(pl); p++) {
+                if (prio > piecePrio[p]) {
+                    piecePrio[p] = prio;
+                }
+            }
         }
-        byte[] piecePrio = PiecePriorities.fromFiles(layout, offsets, lengths, prios);
         picker.setPriorities(piecePrio);
     }
 
@@ -299,7 +306,7 @@ final class Torrent implements TorrentHandle {
                 checked(Bitfield.full(info.pieceCount()));
                 return;
             }
-            storage.start(infoHashes.wireId(), startWith, null).whenComplete((r, e2) -> {
+            storage.start(infoHashes.wireId(), startWith, (done, total, bytes) -> { }).whenComplete((r, e2) -> {
                 if (e2 != null) {
                     fail("cannot check data: " + rootMessage(e2));
                 } else {
@@ -449,8 +456,8 @@ final class Torrent implements TorrentHandle {
                 .port(session.listenPort())
                 .ticker(session.clock())
                 .progress(this::trackerProgress)
-                .peers(this::trackerPeers)
-                .statusListener(s -> trackerStatus = s)
+                .onPeers(this::trackerPeers)
+                .onStatus(s -> trackerStatus = s)
                 .build();
         if (!paused) {
             trackers.start();
@@ -592,11 +599,11 @@ final class Torrent implements TorrentHandle {
         if (shuttingDown || paused) {
             return DisconnectReason.LOCAL_CLOSE;
         }
-        if (session.isOwnPeerId(p.peerId())) {
+        if (session.isOwnPeerId(p.remotePeerId())) {
             return DisconnectReason.SELF_CONNECTION;
         }
         for (PeerConnection q : peers) {
-            if (java.util.Arrays.equals(q.peerId(), p.peerId())) {
+            if (java.util.Arrays.equals(q.remotePeerId(), p.remotePeerId())) {
                 return DisconnectReason.DUPLICATE_PEER;
             }
         }
@@ -1123,7 +1130,7 @@ final class Torrent implements TorrentHandle {
                 b.abandon();
             }
             storage.clearError();
-            storage.recheck(null, null).whenComplete((verified, e) -> {
+            storage.recheck(null, (done, total, bytes) -> { }).whenComplete((verified, e) -> {
                 checking = false;
                 if (e != null) {
                     fail("recheck failed: " + rootMessage(e));
