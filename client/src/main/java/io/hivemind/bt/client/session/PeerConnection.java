@@ -753,7 +753,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             return;
         }
         if (piece >= torrent.info.pieceCount() || length <= 0 || length > BLOCK
-                || (long) begin + length > torrent.info.pieceSize(piece)) {
+                || (long) begin + length > requestablePieceSize(piece)) {
+            LOG.log(System.Logger.Level.DEBUG, "peer {0}: bad request piece {1} begin {2} length {3} (piece size {4})",
+                    address, piece, begin, length, piece < torrent.info.pieceCount() ? requestablePieceSize(piece) : -1);
             close(DisconnectReason.BAD_REQUEST);
             return;
         }
@@ -776,6 +778,21 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         uploadQueue.add(begin);
         uploadQueue.add(length);
         pumpUploads();
+    }
+
+    /**
+     * How far into a piece a peer may request. BEP 52 cuts the last piece of each file at the file's end, but
+     * libtorrent maps v2 torrents with implicit pad files (after the last file too) and requests whole 16 KiB
+     * blocks across that alignment gap; we answer those bytes with zeros, as a pad file would hold.
+     */
+    private int requestablePieceSize(int piece) {
+        var info = torrent.info;
+        int size = info.pieceSize(piece);
+        if (info.version() == io.hivemind.bt.wire.metainfo.TorrentVersion.V2) {
+            long rounded = ((long) size + BLOCK - 1) / BLOCK * BLOCK;
+            return (int) Math.min(info.pieceLength(), rounded);
+        }
+        return size;
     }
 
     private void reject(int piece, int begin, int length) {
@@ -815,7 +832,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             uploadQueue.removeAt(1);
             uploadQueue.removeAt(0);
             readsInFlight++;
-            torrent.storage.readBlock(piece, begin, length).whenComplete((buf, e) -> blockRead(piece, begin, length, buf, e));
+            int stored = Math.min(length, torrent.info.pieceSize(piece) - begin); // < length only in a v2 alignment gap
+            if (stored <= 0) {
+                torrent.loop.execute(() -> blockRead(piece, begin, length, channel.alloc().buffer(length).writeZero(length), null));
+                continue;
+            }
+            torrent.storage.readBlock(piece, begin, stored).whenComplete((buf, e) -> blockRead(piece, begin, length,
+                    buf == null || stored == length ? buf : padWithZeros(buf, length - stored), e));
         }
     }
 
@@ -842,6 +865,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         session.counters().protocolUp.add(length + 13L);
         flush();
         pumpUploads();
+    }
+
+    private ByteBuf padWithZeros(ByteBuf data, int zeros) {
+        return channel.alloc().compositeBuffer(2).addComponents(true, data, channel.alloc().buffer(zeros).writeZero(zeros));
     }
 
     /** Applies a choker decision. */
