@@ -106,6 +106,7 @@ public final class DhtEngine {
     private List<InetSocketAddress> routers = List.of();
     private int nextTid;
     private long lastMaintenance;
+    private long clock; // the latest time passed in by the shell
     private long lastBootstrap = Long.MIN_VALUE;
     private InetSocketAddress reportedExternal;
 
@@ -204,6 +205,7 @@ public final class DhtEngine {
 
     /** Handles one datagram of {@code length} bytes from {@code from}. The array is not kept. */
     public void receive(InetSocketAddress from, byte[] packet, int offset, int length, long nowNanos) {
+        clock = nowNanos;
         packetsIn++;
         bytesIn += length;
         if (!limiter.allow(from.getAddress(), nowNanos)) {
@@ -455,6 +457,7 @@ public final class DhtEngine {
 
     /** Expires transactions, rotates tokens, expires stores, pings questionable nodes, refreshes buckets. */
     public void tick(long nowNanos) {
+        clock = nowNanos;
         tokens.tick(nowNanos);
         if (!pending.isEmpty()) {
             List<Pending> expired = null;
@@ -527,7 +530,10 @@ public final class DhtEngine {
             this.routers = List.copyOf(routers);
         }
         lastBootstrap = nowNanos;
-        FindNodeOp op = new FindNodeOp(id, done);
+        FindNodeOp op = new FindNodeOp(id, r -> {
+            refreshAllBuckets(clock);
+            done.accept(r);
+        });
         for (InetSocketAddress r : routers) {
             op.lookupFor(Compact.isV4(r)).ifPresent(l -> l.addRouter(r));
         }
@@ -535,6 +541,19 @@ public final class DhtEngine {
             op.lookupFor(n.isIpv4()).ifPresent(l -> l.addSeeds(List.of(n)));
         }
         start(op, nowNanos);
+    }
+
+    /**
+     * Looks up a random id in the range of every bucket but the deepest (BEP 5: a node that has just joined
+     * refreshes its buckets so that the far ones fill too), as libtorrent does at the end of its bootstrap.
+     */
+    public void refreshAllBuckets(long nowNanos) {
+        for (RoutingTable t : enabledTables()) {
+            int n = t.bucketCount();
+            for (int i = 0; i < n - 1; i++) {
+                findNode(id.randomWithPrefix(i, random), nowNanos, r -> { });
+            }
+        }
     }
 
     /** Finds the k closest nodes to {@code target}. */
