@@ -502,7 +502,7 @@ public final class DhtEngine {
             }
         }
         if (!routers.isEmpty() && table4.size() + table6.size() < config.k()
-                && (lastBootstrap == Long.MIN_VALUE || now - lastBootstrap >= 30 * SECOND)) {
+                && (lastBootstrap == Long.MIN_VALUE || now - lastBootstrap >= 10 * SECOND)) {
             bootstrap(routers, List.of(), now, r -> { });
         }
     }
