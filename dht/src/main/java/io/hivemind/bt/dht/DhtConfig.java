@@ -116,7 +116,7 @@ public record DhtConfig(int k, int alpha, Duration queryTimeout, Duration slowAf
     public static final class Builder {
         private int k = 8;
         private int alpha = 3;
-        private Duration queryTimeout = Duration.ofSeconds(5);
+        private Duration queryTimeout = Duration.ofSeconds(3);
         private Duration slowAfter = Duration.ofSeconds(1);
         private Duration tokenRotation = Duration.ofMinutes(5);
         private Duration peerTtl = Duration.ofMinutes(30);

@@ -692,7 +692,7 @@ public final class DhtEngine {
 
                         @Override
                         public void onTimeout(long t) {
-                            l.onFailure(c.address());
+                            l.onTimeout(c.address());
                             pump(t);
                         }
                     }, now);

@@ -17,12 +17,14 @@ import java.util.List;
  * stall the lookup, but its answer is still used if it comes. The next query always goes to the closest candidate
  * not yet asked, and only if it lies among the {@code k} closest candidates that have not failed; the lookup is
  * done when those {@code k} have all answered, or when nothing is left to ask and nothing is outstanding. Routers
- * given by address only (no id yet) are asked first and then treated like any other answered node. Each candidate
+ * given by address only (no id yet) are asked first and then treated like any other answered node.
+ * A timed-out query to one of the {@code k} closest candidates is retried once ({@link #onTimeout}), so that a
+ * single lost datagram does not drop a true closest node from the result. Each candidate
  * remembers its hop: the seeds are hop 0, nodes learned from a hop-h answer are hop h + 1; {@link #rounds()} is the
  * deepest hop asked, plus one, which the convergence tests compare against log2(n).
  *
  * <p>The owner sends the queries this class asks for and reports every answer ({@link #onResponse}) or failure
- * ({@link #onFailure}); time is passed in. Not thread-safe: owned by the node's event loop.
+ * ({@link #onTimeout}, {@link #onFailure}); time is passed in. Not thread-safe: owned by the node's event loop.
  */
 public final class Lookup {
     /** Where a candidate stands. */
@@ -36,6 +38,7 @@ public final class Lookup {
         private Status status = Status.FRESH;
         private boolean slow;
         private long sentAt;
+        private int attempts;
         private byte[] token;
 
         Candidate(NodeId id, InetSocketAddress address, int hop) {
@@ -71,6 +74,9 @@ public final class Lookup {
             return new NodeInfo(id, address);
         }
     }
+
+    /** Queries sent to one candidate at most (one retry after a timeout). */
+    public static final int MAX_ATTEMPTS = 2;
 
     private final NodeId target;
     private final NodeId self;
@@ -206,6 +212,7 @@ public final class Lookup {
     }
 
     private void send(Candidate c, long now, List<Candidate> out) {
+        c.attempts++;
         c.status = Status.IN_FLIGHT;
         c.sentAt = now;
         c.slow = false;
@@ -255,7 +262,43 @@ public final class Lookup {
         return true;
     }
 
-    /** The query to {@code address} failed (timeout or error). */
+    /**
+     * The query to {@code address} timed out. A candidate among the {@code k} closest live ones is asked once more
+     * (a lost datagram would otherwise drop one of the true closest nodes from the result); others fail.
+     */
+    public void onTimeout(InetSocketAddress address) {
+        Candidate c = byAddress.get(address);
+        if (c == null || c.status != Status.IN_FLIGHT) {
+            return;
+        }
+        if (c.attempts < MAX_ATTEMPTS && c.id != null && amongClosest(c)) {
+            if (!c.slow) {
+                outstanding--;
+            }
+            c.status = Status.FRESH;
+            failures++;
+            return;
+        }
+        onFailure(address);
+    }
+
+    private boolean amongClosest(Candidate target) {
+        int good = 0;
+        for (Candidate c : sorted) {
+            if (good >= k) {
+                return false;
+            }
+            if (c == target) {
+                return true;
+            }
+            if (c.status != Status.FAILED) {
+                good++;
+            }
+        }
+        return false;
+    }
+
+    /** The query to {@code address} failed for good (an error answer, or a timeout not worth retrying). */
     public void onFailure(InetSocketAddress address) {
         Candidate c = byAddress.get(address);
         if (c == null || c.status != Status.IN_FLIGHT) {

@@ -116,6 +116,21 @@ class LookupTest {
     }
 
     @Test
+    void aTimedOutCloseCandidateIsAskedOnceMore() {
+        Lookup l = lookup();
+        NodeInfo a = node();
+        l.addSeeds(List.of(a));
+        assertEquals(1, l.nextQueries(0).size());
+        l.onTimeout(a.address());
+        assertFalse(l.isDone(), "retry pending");
+        assertEquals(a.address(), l.nextQueries(1).getFirst().address());
+        l.onTimeout(a.address());
+        assertTrue(l.isDone(), "no third attempt");
+        assertEquals(Lookup.Status.FAILED, l.candidate(a.address()).status());
+        assertEquals(2, l.queries());
+    }
+
+    @Test
     void ourOwnIdIsNeverACandidate() {
         Lookup l = lookup();
         l.addSeeds(List.of(new NodeInfo(self, node().address())));
