@@ -82,6 +82,41 @@ class DhtNodeTest {
         }
     }
 
+    /** BEP 32: dual-stack nodes keep an IPv6 table beside the IPv4 one and find peers of both families. */
+    @Test
+    void dualStackOnLoopback() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            DhtNode.Builder base = DhtNode.builder().config(CONFIG).eventLoopGroup(group);
+            DhtNode a = DhtNode.builder().config(CONFIG).eventLoopGroup(group)
+                    .bind(new InetSocketAddress(LOOPBACK, 0)).bind(new InetSocketAddress(v6, 0)).build().start()
+                    .get(10, TimeUnit.SECONDS);
+            InetSocketAddress[] routers = a.localAddresses().toArray(InetSocketAddress[]::new);
+            DhtNode b = DhtNode.builder().config(CONFIG).eventLoopGroup(group).bind(new InetSocketAddress(LOOPBACK, 0))
+                    .bind(new InetSocketAddress(v6, 0)).bootstrap(routers).build().start().get(10, TimeUnit.SECONDS);
+            DhtNode c = DhtNode.builder().config(CONFIG).eventLoopGroup(group).bind(new InetSocketAddress(LOOPBACK, 0))
+                    .bind(new InetSocketAddress(v6, 0)).bootstrap(routers).build().start().get(10, TimeUnit.SECONDS);
+            awaitNodes(c, 2);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (c.stats().nodes6() < 1 || c.stats().nodes4() < 1) {
+                assertTrue(System.nanoTime() < deadline, c.stats().toString());
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            NodeId ih = NodeId.sha1("dual".getBytes());
+            assertTrue(b.announce(ih, 5555).get(30, TimeUnit.SECONDS) >= 2, "announced on both families");
+            List<InetSocketAddress> peers = c.getPeers(ih).get(30, TimeUnit.SECONDS);
+            assertTrue(peers.contains(new InetSocketAddress(LOOPBACK, 5555)), peers.toString());
+            assertTrue(peers.contains(new InetSocketAddress(v6, 5555)), peers.toString());
+            assertEquals(base.getClass(), DhtNode.Builder.class);
+            c.close();
+            b.close();
+            a.close();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     /** BEP 42: with a known external address the node id is generated to match it. */
     @Test
     void externalAddressGivesABep42Id() throws Exception {

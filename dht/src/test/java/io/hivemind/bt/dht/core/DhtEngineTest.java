@@ -239,6 +239,38 @@ class DhtEngineTest {
         assertEquals(v, got.v());
     }
 
+    /** BEP 32 'want': a requester may ask for nodes of both families. */
+    @Test
+    void wantSelectsTheFamiliesOfNodes() throws Exception {
+        DhtEngine e = engine(DhtConfig.DEFAULT);
+        e.setFamilies(true, true);
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("2001:db8::5"), 7000);
+        for (InetSocketAddress a : List.of(addr(1), v6)) {
+            e.ping(a, now);
+            byte[] tid = ((KrpcQuery) sent.getLast().message()).transactionId();
+            e.receive(a, KrpcCodec.encode(KrpcResponse.builder(tid, NodeId.random(random)).build()), now);
+        }
+        KrpcResponse plain = (KrpcResponse) ask(e, addr(9), new KrpcQuery.FindNode(T, peerId, false, peerId, 0));
+        assertEquals(1, plain.nodes().size());
+        assertTrue(plain.nodes6().isEmpty(), "an IPv4 request without 'want' gets IPv4 nodes only");
+        KrpcResponse both = (KrpcResponse) ask(e, addr(9), new KrpcQuery.FindNode(T, peerId, false, peerId,
+                Want.N4 | Want.N6));
+        assertEquals(1, both.nodes().size());
+        assertEquals(1, both.nodes6().size());
+    }
+
+    /** BEP 42 enforcement (optional): nodes whose id does not match their public IP stay out of the table. */
+    @Test
+    void enforcedNodeIdRestriction() throws Exception {
+        DhtEngine e = engine(DhtConfig.builder().enforceNodeIdRestriction(true).build());
+        InetSocketAddress publicAddr = new InetSocketAddress(InetAddress.getByName("203.0.113.7"), 6881);
+        ask(e, publicAddr, new KrpcQuery.Ping(T, peerId, false));
+        assertEquals(0, e.table(true).size(), "random id refused");
+        NodeId valid = NodeIdRestriction.generate(publicAddr.getAddress(), random);
+        ask(e, publicAddr, new KrpcQuery.Ping(T, valid, false));
+        assertEquals(1, e.table(true).size());
+    }
+
     /** Answers to our queries are only accepted from the address they were sent to. */
     @Test
     void spoofedAnswersAreIgnored() {

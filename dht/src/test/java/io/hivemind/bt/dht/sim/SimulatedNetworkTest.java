@@ -121,6 +121,23 @@ class SimulatedNetworkTest {
         assertTrue(cas.errors().stream().allMatch(e -> e.startsWith("301")), cas.errors().toString());
     }
 
+    /** BEP 51: a sampling traversal collects the info-hashes nodes store. */
+    @Test
+    void sampleInfohashesCollectsStoredInfoHashes() {
+        SplittableRandom r = new SplittableRandom(99);
+        List<NodeId> announced = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            NodeId ih = NodeId.random(r);
+            announced.add(ih);
+            net.<DhtEngine.StoreResult>await(d -> net.node(30).announce(ih, 6881, net.now(), d), 60_000 * MS);
+        }
+        for (NodeId ih : announced) {
+            DhtEngine.SampleResult s = net.await(d -> net.node(900).sampleInfohashes(ih, net.now(), d), 60_000 * MS);
+            assertTrue(s.infoHashes().contains(ih), "sample near " + ih + ": " + s.infoHashes());
+            assertTrue(s.nodesAnswered() >= 8);
+        }
+    }
+
     static Comparator<NodeId> byDistance(NodeId t) {
         return t::compareDistance;
     }
