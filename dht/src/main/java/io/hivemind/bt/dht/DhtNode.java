@@ -64,7 +64,7 @@ public final class DhtNode implements AutoCloseable {
     private final boolean ownsGroup;
     private final List<Channel> channels = new ArrayList<>();
     private EventLoop loop;
-    private DhtEngine engine;
+    private volatile DhtEngine engine;
     private ScheduledFuture<?> ticker;
     private List<NodeInfo> savedNodes = List.of();
     private volatile DhtStats stats = new DhtStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -313,6 +313,10 @@ public final class DhtNode implements AutoCloseable {
             return f;
         }
         loop.execute(() -> {
+            if (engine == null || closed) {
+                f.completeExceptionally(new DhtException("DHT node is not running"));
+                return;
+            }
             try {
                 op.accept(f::complete);
             } catch (Throwable t) {
@@ -331,7 +335,7 @@ public final class DhtNode implements AutoCloseable {
         closed = true;
         if (loop != null) {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            loop.execute(() -> {
+            Runnable shutdown = () -> {
                 try {
                     if (ticker != null) {
                         ticker.cancel(false);
@@ -349,15 +353,25 @@ public final class DhtNode implements AutoCloseable {
                     }
                     done.complete(null);
                 }
-            });
+            };
+            if (loop.inEventLoop()) {
+                shutdown.run(); // called from a callback on our own loop: waiting would deadlock
+            } else {
+                loop.execute(shutdown);
+            }
             try {
-                done.get(10, TimeUnit.SECONDS);
+                if (!loop.inEventLoop()) {
+                    done.get(10, TimeUnit.SECONDS);
+                }
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "DHT node did not close cleanly", e);
             }
         }
         if (ownsGroup) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            var terminated = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (loop == null || !loop.inEventLoop()) {
+                terminated.syncUninterruptibly();
+            }
         }
     }
 

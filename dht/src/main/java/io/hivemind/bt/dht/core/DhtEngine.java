@@ -83,6 +83,8 @@ public final class DhtEngine {
     }
 
     private static final int MAX_PENDING = 4096;
+    /** Largest answer carrying a BEP 44 item (a 1000-byte value, key, signature, token and nodes). */
+    private static final int MAX_ITEM_ANSWER = 1500;
     private static final int PINGS_PER_TICK = 8;
     private static final long SECOND = 1_000_000_000L;
 
@@ -344,11 +346,16 @@ public final class DhtEngine {
 
     private void reply(InetSocketAddress to, KrpcMessage answer, int queryLength, long now) {
         byte[] payload = KrpcCodec.encode(answer);
-        if (payload.length > queryLength * config.replyAmplification() && answer instanceof KrpcResponse r) {
+        int limit = queryLength * config.replyAmplification();
+        if (answer instanceof KrpcResponse r && r.v() != null) {
+            // a BEP 44 value is bounded by the protocol (1000 bytes) and is the whole point of the answer
+            limit = Math.max(limit, MAX_ITEM_ANSWER);
+        }
+        if (payload.length > limit && answer instanceof KrpcResponse r) {
             // never amplify beyond the bound: drop the second family's nodes, then everything optional
             payload = KrpcCodec.encode(KrpcResponse.builder(r.transactionId(), r.id()).ip(r.ip())
                     .nodes(r.nodes()).token(r.token()).build());
-            if (payload.length > queryLength * config.replyAmplification()) {
+            if (payload.length > limit) {
                 payload = KrpcCodec.encode(KrpcResponse.builder(r.transactionId(), r.id()).build());
             }
         }

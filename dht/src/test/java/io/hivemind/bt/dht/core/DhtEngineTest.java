@@ -239,6 +239,28 @@ class DhtEngineTest {
         assertEquals(v, got.v());
     }
 
+    /** BEP 44 answers carry a value of up to 1000 bytes whole, although that is more than 12 times a get query. */
+    @Test
+    void largeItemsAreAnsweredWhole() {
+        DhtEngine e = engine(DhtConfig.DEFAULT);
+        for (int i = 0; i < 8; i++) { // a full bucket of confirmed nodes, so that the answer carries 8 nodes too
+            e.ping(addr(100 + i), now);
+            byte[] tid = ((KrpcQuery) sent.getLast().message()).transactionId();
+            e.receive(addr(100 + i), KrpcCodec.encode(KrpcResponse.builder(tid, NodeId.random(random)).build()), now);
+        }
+        BBytes v = BBytes.of(new byte[995]);
+        NodeId target = ItemStore.immutableTarget(v);
+        byte[] token = ((KrpcResponse) ask(e, addr(1), new KrpcQuery.Get(T, peerId, false, target, null, 0))).token();
+        ask(e, addr(1), new KrpcQuery.Put(T, peerId, false, token, v, null, new byte[0], 0, null, null));
+        byte[] query = KrpcCodec.encode(new KrpcQuery.Get(T, peerId, false, target, null, 0));
+        KrpcResponse got = (KrpcResponse) ask(e, addr(2), new KrpcQuery.Get(T, peerId, false, target, null, 0));
+        assertEquals(v, got.v());
+        assertEquals(8, got.nodes().size());
+        assertTrue(sent.getFirst().payload().length > 12 * query.length, sent.getFirst().payload().length + " vs "
+                + query.length);
+        assertTrue(sent.getFirst().payload().length <= 1500);
+    }
+
     /** BEP 32 'want': a requester may ask for nodes of both families. */
     @Test
     void wantSelectsTheFamiliesOfNodes() throws Exception {
