@@ -238,6 +238,14 @@ public final class DhtNode implements AutoCloseable {
         return stats;
     }
 
+    /**
+     * Our external IP as voted by the nodes that answered us (BEP 42 {@code ip} field), once enough agree: what a
+     * session can use for its own BEP 42 id, port mapping checks or announces.
+     */
+    public CompletableFuture<Optional<InetAddress>> externalAddress() {
+        return call(done -> done.accept(Optional.ofNullable(engine.externalAddress())));
+    }
+
     /** The confirmed (answering, not bad) routing-table nodes of both families, closest to our id first. */
     public CompletableFuture<List<NodeInfo>> nodes() {
         return call(done -> {

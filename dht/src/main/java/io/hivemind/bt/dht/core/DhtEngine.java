@@ -83,6 +83,8 @@ public final class DhtEngine {
     }
 
     private static final int MAX_PENDING = 4096;
+    private static final int MAX_VOTES = 64;
+    private static final int MIN_VOTES = 3;
     /** Largest answer carrying a BEP 44 item (a 1000-byte value, key, signature, token and nodes). */
     private static final int MAX_ITEM_ANSWER = 1500;
     private static final int PINGS_PER_TICK = 8;
@@ -111,6 +113,13 @@ public final class DhtEngine {
     private long clock; // the latest time passed in by the shell
     private long lastBootstrap = Long.MIN_VALUE;
     private InetSocketAddress reportedExternal;
+    /** BEP 42 {@code ip} reports: answering node's IP → the address it saw us at (bounded, oldest dropped). */
+    private final java.util.LinkedHashMap<InetAddress, InetAddress> externalVotes = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<InetAddress, InetAddress> eldest) {
+            return size() > MAX_VOTES;
+        }
+    };
 
     private long packetsIn;
     private long queriesIn;
@@ -178,6 +187,25 @@ public final class DhtEngine {
     /** Our address as the last answering node reported it (BEP 42 {@code ip}), or null. */
     public InetSocketAddress reportedExternalAddress() {
         return reportedExternal;
+    }
+
+    /**
+     * Our external IP as the answering nodes see it (BEP 42 {@code ip}), decided by vote: the address reported by
+     * the most distinct nodes among the last {@value #MAX_VOTES}, if at least {@value #MIN_VOTES} nodes and more
+     * than half of the voters agree; null otherwise. A single node cannot move it.
+     */
+    public InetAddress externalAddress() {
+        java.util.HashMap<InetAddress, Integer> counts = new java.util.HashMap<>();
+        InetAddress best = null;
+        int bestCount = 0;
+        for (InetAddress a : externalVotes.values()) {
+            int c = counts.merge(a, 1, Integer::sum);
+            if (c > bestCount) {
+                best = a;
+                bestCount = c;
+            }
+        }
+        return bestCount >= MIN_VOTES && 2 * bestCount > externalVotes.size() ? best : null;
     }
 
     /** Peers stored locally for {@code infoHash} (both families). */
@@ -376,6 +404,8 @@ public final class DhtEngine {
         responsesIn++;
         if (r.ip() != null) {
             reportedExternal = r.ip();
+            externalVotes.remove(from.getAddress());
+            externalVotes.put(from.getAddress(), r.ip().getAddress());
         }
         if (acceptableId(r.id(), from) && (p.expected == null || p.expected.equals(r.id()))) {
             table(Compact.isV4(from)).onResponse(new NodeInfo(r.id(), from), now);

@@ -261,6 +261,30 @@ class DhtEngineTest {
         assertTrue(sent.getFirst().payload().length <= 1500);
     }
 
+    /** BEP 42 "Bootstrapping": our external IP is decided by a vote of answering nodes, not by one of them. */
+    @Test
+    void externalAddressByVote() throws Exception {
+        DhtEngine e = engine(DhtConfig.DEFAULT);
+        InetSocketAddress us = new InetSocketAddress(InetAddress.getByName("198.51.100.9"), 6881);
+        InetSocketAddress liar = new InetSocketAddress(InetAddress.getByName("192.0.2.66"), 6881);
+        answerPing(e, addr(1), liar);
+        assertEquals(null, e.externalAddress(), "one report is not enough");
+        answerPing(e, addr(2), us);
+        answerPing(e, addr(3), us);
+        assertEquals(null, e.externalAddress(), "two of three agree, but fewer than three votes");
+        answerPing(e, addr(4), us);
+        assertEquals(us.getAddress(), e.externalAddress());
+        answerPing(e, addr(2), us);
+        answerPing(e, addr(2), us);
+        assertEquals(us.getAddress(), e.externalAddress(), "one node votes once");
+    }
+
+    private void answerPing(DhtEngine e, InetSocketAddress node, InetSocketAddress reported) {
+        e.ping(node, now);
+        byte[] tid = ((KrpcQuery) sent.getLast().message()).transactionId();
+        e.receive(node, KrpcCodec.encode(KrpcResponse.builder(tid, NodeId.random(random)).ip(reported).build()), now);
+    }
+
     /** BEP 32 'want': a requester may ask for nodes of both families. */
     @Test
     void wantSelectsTheFamiliesOfNodes() throws Exception {
