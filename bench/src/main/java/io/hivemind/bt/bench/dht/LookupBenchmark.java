@@ -44,6 +44,7 @@ public final class LookupBenchmark {
         SplittableRandom r = new SplittableRandom(7);
         int[] rounds = new int[lookups];
         int[] queries = new int[lookups];
+        int[] messages = new int[lookups];
         long[] latency = new long[lookups];
         int exact = 0;
         long cpu = 0;
@@ -57,6 +58,7 @@ public final class LookupBenchmark {
             latency[i] = (net.now() - start) / MS;
             rounds[i] = res.stats().rounds();
             queries[i] = res.stats().queries();
+            messages[i] = res.stats().queries() + res.stats().responses();
             List<NodeId> truth = new ArrayList<>(ids);
             truth.remove(origin.id());
             truth.sort(target::compareDistance);
@@ -66,10 +68,11 @@ public final class LookupBenchmark {
         }
         System.out.printf("loss %.0f%%: join of %d nodes took %d ms wall%n", loss * 100, n, joinMs);
         System.out.printf("  get_peers lookups: exact 8 closest %d/%d; rounds median %d p95 %d max %d "
-                        + "(log2 n = %.1f); queries/lookup mean %.1f median %d p95 %d; simulated latency median %d ms "
+                        + "(log2 n = %.1f); queries/lookup mean %.1f median %d p95 %d; messages (queries + answers)/lookup mean %.1f; simulated latency median %d ms "
                         + "p95 %d ms; CPU %.0f us/lookup (whole simulation)%n",
                 exact, lookups, pct(rounds, 50), pct(rounds, 95), pct(rounds, 100), Math.log(n) / Math.log(2),
-                Arrays.stream(queries).average().orElse(0), pct(queries, 50), pct(queries, 95), pct(latency, 50),
+                Arrays.stream(queries).average().orElse(0), pct(queries, 50), pct(queries, 95),
+                Arrays.stream(messages).average().orElse(0), pct(latency, 50),
                 pct(latency, 95), cpu / 1e3 / lookups);
     }
 

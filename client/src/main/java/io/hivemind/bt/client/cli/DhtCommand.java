@@ -57,7 +57,8 @@ public final class DhtCommand implements Runnable {
     @Option(names = "--external-ip", description = "Our external IP: the node id follows BEP 42.")
     String externalIp;
 
-    @Option(names = "--allow-same-ip", description = "Keep several routing-table nodes per IP (loopback test networks).")
+    @Option(names = "--allow-same-ip", description = "Test networks where many nodes share one IP (loopback): keep "
+            + "several routing-table nodes per IP and lift the per-IP rate limit.")
     boolean allowSameIp;
 
     @Option(names = "--timeout", description = "Seconds to wait for a lookup (default ${DEFAULT-VALUE}).", defaultValue = "60")
@@ -81,8 +82,11 @@ public final class DhtCommand implements Runnable {
     }
 
     DhtNode start() throws Exception {
-        DhtNode.Builder b = DhtNode.builder().readOnly(readOnly)
-                .config(DhtConfig.builder().restrictRoutingIps(!allowSameIp).build());
+        DhtConfig.Builder config = DhtConfig.builder().restrictRoutingIps(!allowSameIp);
+        if (allowSameIp) {
+            config.rateLimit(1_000_000, java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(5));
+        }
+        DhtNode.Builder b = DhtNode.builder().readOnly(readOnly).config(config.build());
         for (String address : bind) {
             b.bind(new InetSocketAddress(InetAddress.getByName(address), port));
         }
