@@ -991,9 +991,4 @@ public final class DhtEngine {
             done.accept(new SampleResult(Set.copyOf(samples), answered, largestNum, stats()));
         }
     }
-
-    /** The IP an address family socket would report, for tests: whether {@code ip} is IPv4. */
-    static boolean isV4(InetAddress ip) {
-        return ip.getAddress().length == 4;
-    }
 }

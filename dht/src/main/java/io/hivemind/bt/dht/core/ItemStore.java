@@ -4,7 +4,6 @@ import io.hivemind.bt.dht.MutableItem;
 import io.hivemind.bt.dht.NodeId;
 import io.hivemind.bt.dht.krpc.KrpcError;
 import io.hivemind.bt.wire.bencode.BValue;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 
@@ -136,9 +135,5 @@ public final class ItemStore {
 
     public int size() {
         return items.size();
-    }
-
-    static boolean sameBytes(byte[] a, byte[] b) {
-        return Arrays.equals(a, b);
     }
 }

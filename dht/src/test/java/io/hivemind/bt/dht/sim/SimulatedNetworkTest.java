@@ -13,7 +13,6 @@ import io.hivemind.bt.dht.krpc.NodeInfo;
 import io.hivemind.bt.wire.bencode.BBytes;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,9 +135,5 @@ class SimulatedNetworkTest {
             assertTrue(s.infoHashes().contains(ih), "sample near " + ih + ": " + s.infoHashes());
             assertTrue(s.nodesAnswered() >= 8);
         }
-    }
-
-    static Comparator<NodeId> byDistance(NodeId t) {
-        return t::compareDistance;
     }
 }
