@@ -4,4 +4,7 @@ module io.hivemind.bt.dht {
     requires org.bouncycastle.provider;
 
     exports io.hivemind.bt.dht;
+    exports io.hivemind.bt.dht.krpc;
+    exports io.hivemind.bt.dht.core;
+    exports io.hivemind.bt.dht.sim;
 }
