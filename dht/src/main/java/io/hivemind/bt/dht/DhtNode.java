@@ -15,6 +15,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
@@ -62,6 +64,7 @@ public final class DhtNode implements AutoCloseable {
     private final NodeId requestedId;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
+    private final ChannelFactory<? extends DatagramChannel> channelFactory;
     private final List<Channel> channels = new ArrayList<>();
     private EventLoop loop;
     private volatile DhtEngine engine;
@@ -78,6 +81,7 @@ public final class DhtNode implements AutoCloseable {
         this.externalAddress = b.externalAddress;
         this.requestedId = b.nodeId;
         this.ownsGroup = b.group == null;
+        this.channelFactory = b.channelFactory;
         this.group = b.group != null ? b.group : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     }
 
@@ -92,7 +96,7 @@ public final class DhtNode implements AutoCloseable {
         List<CompletableFuture<Channel>> bound = new ArrayList<>();
         for (InetSocketAddress bind : binds) {
             CompletableFuture<Channel> f = new CompletableFuture<>();
-            new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+            new Bootstrap().group(loop).channelFactory(channelFactory)
                     .option(ChannelOption.SO_RCVBUF, 1 << 20)
                     .handler(new Inbound())
                     .bind(bind).addListener((io.netty.channel.ChannelFutureListener) cf -> {
@@ -385,6 +389,7 @@ public final class DhtNode implements AutoCloseable {
 
     /** Builder of a {@link DhtNode}; not thread-safe. */
     public static final class Builder {
+        private ChannelFactory<? extends DatagramChannel> channelFactory = NioDatagramChannel::new;
         private DhtConfig config = DhtConfig.DEFAULT;
         private final List<InetSocketAddress> binds = new ArrayList<>();
         private final List<InetSocketAddress> routers = new ArrayList<>();
@@ -445,6 +450,15 @@ public final class DhtNode implements AutoCloseable {
         }
 
         /** Run on this group's loops (not shut down by the node); default: a one-thread group of its own. */
+        /**
+         * Makes the node's UDP channels; must match the {@link #eventLoopGroup} handed in (io_uring, epoll or
+         * NIO). Default: NIO, which matches the group the node makes for itself.
+         */
+        public Builder channelFactory(ChannelFactory<? extends DatagramChannel> factory) {
+            this.channelFactory = java.util.Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.group = group;
             return this;
