@@ -3,7 +3,7 @@ package io.hivemind.bt.client.core.queue;
 import java.util.List;
 
 /**
- * Changes the queue asks for (torrent ids); torrents not listed stay as they are.
+ * Changes the queue asks for (torrent ids); torrents not listed stay as they are. Immutable and thread-safe.
  *
  * @param start auto-managed torrents to start
  * @param stop auto-managed torrents to stop and keep queued

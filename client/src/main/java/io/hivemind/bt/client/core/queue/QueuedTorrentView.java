@@ -1,6 +1,9 @@
 package io.hivemind.bt.client.core.queue;
 
-/** What the {@link TorrentQueue} reads about one torrent; implemented by the session's torrent state. */
+/**
+ * What the {@link TorrentQueue} reads about one torrent; implemented by the session's torrent state and read on the
+ * session's event loop during {@link TorrentQueue#decide}.
+ */
 public interface QueuedTorrentView {
     int torrentId();
 
