@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The outcome of one choke round: unchoke exactly the peers in {@link #regular()} and {@link #optimistic()},
- * choke every other peer. The lists are disjoint and immutable.
+ * choke every other peer. The lists are disjoint; the record is immutable and thread-safe.
  *
  * @param regular peers unchoked for their rate (or round-robin turn while seeding)
  * @param optimistic peers holding an optimistic slot; the session records the decision time as their

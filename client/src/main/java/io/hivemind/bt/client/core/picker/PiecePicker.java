@@ -37,8 +37,9 @@ import java.util.random.RandomGenerator;
  * its BEP 6 allowed-fast set.
  *
  * <p>For peers holding few of the fresh pieces, scanning buckets would visit many pieces the peer lacks, so the
- * picker instead walks the peer's bitfield ANDed with a per-priority fresh bitfield and keeps the rarest piece
- * (random among ties by reservoir sampling). Both paths pick a piece of minimal key.
+ * picker instead walks the peer's bitfield ANDed with a per-priority fresh bitfield, starting at a random word
+ * (ties go to the first found, so they are spread without a random draw per piece) and stopping early at a
+ * piece as rare as the tier's rarest. Both paths pick a piece of minimal key.
  *
  * <p>Compared with libtorrent's {@code piece_picker} (one sorted vector with priority boundaries, updated by
  * swaps across boundaries), this uses separate buckets so that removing a piece is O(1) rather than a walk
@@ -521,11 +522,15 @@ public final class PiecePicker implements PieceAvailability {
             if (freshCountByPriority[pr] == 0) {
                 continue;
             }
+            // the rarest fresh piece of this tier overall: a candidate with this availability cannot be beaten
+            int floor = nextNonEmptyKey((PRIORITY_TOP - pr) * AVAILABILITY_LEVELS) - (PRIORITY_TOP - pr) * AVAILABILITY_LEVELS;
             Bitfield fresh = freshByPriority[pr];
+            int words = fresh.wordCount();
+            int start = random.nextInt(words); // ties go to the first found after a random word
             int best = -1;
             int bestAvail = Integer.MAX_VALUE;
-            int ties = 0;
-            for (int w = 0, n = fresh.wordCount(); w < n; w++) {
+            for (int k = 0; k < words; k++) {
+                int w = start + k < words ? start + k : start + k - words;
                 long bits = fresh.word(w) & has.word(w);
                 while (bits != 0) {
                     int p = (w << 6) + Long.numberOfTrailingZeros(bits);
@@ -534,9 +539,9 @@ public final class PiecePicker implements PieceAvailability {
                     if (a < bestAvail) {
                         best = p;
                         bestAvail = a;
-                        ties = 1;
-                    } else if (a == bestAvail && random.nextInt(++ties) == 0) {
-                        best = p;
+                        if (a == floor) {
+                            return p;
+                        }
                     }
                 }
             }

@@ -2,7 +2,9 @@ package io.hivemind.bt.client.core.picker;
 
 import static io.hivemind.bt.client.core.picker.BlockLayout.BLOCK_SIZE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -27,6 +29,10 @@ class BlockLayoutTest {
         assertThrows(IndexOutOfBoundsException.class, () -> l.pieceOf(7));
         assertThrows(IndexOutOfBoundsException.class, () -> l.pieceAt(100_000));
         assertThrows(IllegalArgumentException.class, () -> BlockLayout.of(2, i -> 0));
+        assertTrue(l.isUniform());
+        assertTrue(BlockLayout.of(3, i -> i == 2 ? 5 : 32768).isUniform());
+        assertFalse(BlockLayout.of(3, i -> i == 1 ? 5 : 32768).isUniform());
+        assertFalse(BlockLayout.of(2, i -> i == 1 ? 40000 : 32768).isUniform()); // last piece longer
     }
 
     @Test
