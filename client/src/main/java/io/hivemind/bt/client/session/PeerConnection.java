@@ -251,6 +251,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         if (refused != null) {
             closeReason = refused;
             session.counters().disconnected(refused);
+            if (!incoming) {
+                torrent.dialEnded(address);
+            }
             channel.close();
             closed = true;
             return;
@@ -985,6 +988,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             torrent.detach(this, reason);
         } else {
             session.counters().disconnected(reason);
+            if (!incoming) {
+                torrent.dialEnded(address);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import io.hivemind.bt.client.TorrentStatus;
 import io.hivemind.bt.client.core.IntList;
 import io.hivemind.bt.client.core.choker.ChokeDecision;
 import io.hivemind.bt.client.core.choker.Choker;
+import io.hivemind.bt.client.core.conn.PeerCandidateList;
 import io.hivemind.bt.client.core.picker.BlockLayout;
 import io.hivemind.bt.client.core.picker.PiecePicker;
 import io.hivemind.bt.client.core.rate.RateEstimator;
@@ -78,7 +79,6 @@ final class Torrent implements TorrentHandle {
     private static final System.Logger LOG = System.getLogger(Torrent.class.getName());
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long RESUME_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final int MAX_CANDIDATES = 2000;
     private static final long STATUS_TIMEOUT_SECONDS = 10;
 
     final DefaultSession session;
@@ -112,9 +112,7 @@ final class Torrent implements TorrentHandle {
     // peers
     final List<PeerConnection> peers = new ArrayList<>();
     private PeerConnection[] byId = new PeerConnection[16];
-    private final ArrayDeque<InetSocketAddress> candidates = new ArrayDeque<>();
-    private final Set<InetSocketAddress> known = new HashSet<>();
-    private final Map<InetSocketAddress, Long> retryAfter = new HashMap<>();
+    private final PeerCandidateList candidates = new PeerCandidateList(PeerCandidateList.Config.DEFAULT);
     private int connecting;
     private final Set<PeerConnection> pendingAttach = new HashSet<>();
 
@@ -184,11 +182,11 @@ final class Torrent implements TorrentHandle {
             try {
                 ticker = loop.scheduleAtFixedRate(this::tick, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
                 for (InetSocketAddress p : add.peers()) {
-                    addCandidate(p);
+                    addCandidate(p, PeerCandidateList.SOURCE_MANUAL);
                 }
                 if (magnet != null) {
                     for (MagnetLink.PeerAddress p : magnet.peers()) {
-                        addCandidate(new InetSocketAddress(p.host(), p.port()));
+                        addCandidate(new InetSocketAddress(p.host(), p.port()), PeerCandidateList.SOURCE_MANUAL);
                     }
                 }
                 if (metainfo != null) {
@@ -483,7 +481,7 @@ final class Torrent implements TorrentHandle {
     private void trackerPeers(List<InetSocketAddress> list) {
         int added = 0;
         for (InetSocketAddress a : list) {
-            if (addCandidate(a)) {
+            if (addCandidate(a, PeerCandidateList.SOURCE_TRACKER)) {
                 added++;
             }
         }
@@ -491,19 +489,16 @@ final class Torrent implements TorrentHandle {
         connectCandidates();
     }
 
-    /** Remembers a peer address to dial; returns false for duplicates or when the list is full. */
-    boolean addCandidate(InetSocketAddress a) {
-        if (a == null || a.getPort() == 0 || known.size() >= MAX_CANDIDATES) {
+    /** Remembers a peer address to dial ({@code source}: a PeerCandidateList SOURCE_ flag); false if known or refused. */
+    boolean addCandidate(InetSocketAddress a, int source) {
+        if (a == null || a.getPort() == 0 || a.isUnresolved()) {
             return false;
         }
         if (session.listenAddresses().contains(a)) {
+            candidates.markSelf(a, session.now());
             return false;
         }
-        if (!known.add(a)) {
-            return false;
-        }
-        candidates.addLast(a);
-        return true;
+        return candidates.add(a, source, session.now());
     }
 
     private int maxConnections() {
@@ -511,41 +506,27 @@ final class Torrent implements TorrentHandle {
         return maxConnections > 0 ? Math.min(maxConnections, m) : m;
     }
 
-    /** Dials candidates while the torrent, the session and the half-open limit allow. */
+    /**
+     * Dials candidates while the torrent's connection limit, the session's connection and half-open limits allow.
+     * The session-wide counts are atomics shared by every torrent's loop; the per-torrent choice of whom to dial is
+     * the {@link PeerCandidateList}'s.
+     */
     void connectCandidates() {
         if (paused || shuttingDown || state == TorrentState.ERROR || session.isClosed()) {
             return;
         }
-        if (state == TorrentState.SEEDING && !candidates.isEmpty() && peers.size() > 0 && peers.stream().allMatch(PeerConnection::isSeed)) {
-            // seeds need nobody in particular; still dial so leechers behind NAT are reached
-        }
         SessionSettings s = session.settings();
-        long now = session.now();
-        int tries = candidates.size();
-        while (tries-- > 0 && !candidates.isEmpty()
-                && peers.size() + connecting + pendingAttach.size() < maxConnections()
-                && session.halfOpenCount().get() < s.halfOpenLimit()
-                && session.connectionCount().get() < s.connectionsLimit()) {
-            InetSocketAddress a = candidates.pollFirst();
-            Long after = retryAfter.get(a);
-            if (after != null && after > now) {
-                candidates.addLast(a);
-                continue;
-            }
-            if (isConnectedTo(a)) {
-                continue;
-            }
+        int room = Math.min(maxConnections() - peers.size() - connecting - pendingAttach.size(),
+                Math.min(s.halfOpenLimit() - session.halfOpenCount().get(),
+                        s.connectionsLimit() - session.connectionCount().get()));
+        if (room <= 0) {
+            return;
+        }
+        List<InetSocketAddress> dial = new ArrayList<>();
+        candidates.nextToDial(room, session.now(), state == TorrentState.SEEDING, dial);
+        for (InetSocketAddress a : dial) {
             dial(a);
         }
-    }
-
-    private boolean isConnectedTo(InetSocketAddress a) {
-        for (PeerConnection p : peers) {
-            if (a.equals(p.remoteListenAddress()) || a.equals(p.address())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void dial(InetSocketAddress a) {
@@ -568,7 +549,7 @@ final class Torrent implements TorrentHandle {
             connecting--;
             if (!f.isSuccess()) {
                 session.counters().disconnected(DisconnectReason.CONNECT_FAILED);
-                connectFailed(a);
+                candidates.dialFailed(a, session.now());
             }
         });
     }
@@ -580,26 +561,24 @@ final class Torrent implements TorrentHandle {
         return new byte[][] {infoHashes.wireId()};
     }
 
-    private void connectFailed(InetSocketAddress a) {
-        // exponential back-off per address: 30 s, 60 s, 120 s ... capped at 30 min
-        Long prev = retryAfter.get(a);
-        long now = session.now();
-        long backoff = prev == null ? TimeUnit.SECONDS.toNanos(30)
-                : Math.min(TimeUnit.MINUTES.toNanos(30), Math.max(TimeUnit.SECONDS.toNanos(30), 2 * (prev - now + TimeUnit.SECONDS.toNanos(30))));
-        retryAfter.put(a, now + backoff);
-        if (known.contains(a)) {
-            candidates.addLast(a);
-        }
-    }
-
     // ---- peer connections -----------------------------------------------------------------------------------------
+
+    /** An outgoing connection ended before (or was refused at) the handshake: the dial counts as failed. */
+    void dialEnded(InetSocketAddress a) {
+        candidates.dialFailed(a, session.now());
+    }
 
     /** Called on the loop when a connection finished its handshake; returns the refusal reason or null. */
     DisconnectReason attach(PeerConnection p) {
         if (shuttingDown || paused) {
             return DisconnectReason.LOCAL_CLOSE;
         }
+        InetSocketAddress listen = p.remoteListenAddress();
+        long now = session.now();
         if (session.isOwnPeerId(p.remotePeerId())) {
+            if (listen != null) {
+                candidates.markSelf(listen, now);
+            }
             return DisconnectReason.SELF_CONNECTION;
         }
         for (PeerConnection q : peers) {
@@ -611,14 +590,14 @@ final class Torrent implements TorrentHandle {
                 || session.connectionCount().get() >= session.settings().connectionsLimit()) {
             return DisconnectReason.TOO_MANY_CONNECTIONS;
         }
+        if (listen != null && !candidates.connected(listen, now)) {
+            return DisconnectReason.BANNED;
+        }
         int id = allocateId(p);
         p.assignId(id);
         peers.add(p);
         session.connectionCount().incrementAndGet();
-        if (p.address() != null) {
-            retryAfter.remove(p.address());
-        }
-        session.publish(new Event.PeerConnected(session.now(), infoHashes, p.address(), p.clientName(), p.incoming()));
+        session.publish(new Event.PeerConnected(now, infoHashes, p.address(), p.clientName(), p.incoming()));
         return null;
     }
 
@@ -653,12 +632,11 @@ final class Torrent implements TorrentHandle {
         session.counters().disconnected(reason);
         session.publish(new Event.PeerDisconnected(session.now(), infoHashes, p.address(), reason));
         InetSocketAddress listen = p.remoteListenAddress();
-        if (listen != null && !shuttingDown && reason != DisconnectReason.SELF_CONNECTION
-                && reason != DisconnectReason.BANNED && reason != DisconnectReason.DUPLICATE_PEER) {
-            retryAfter.put(listen, session.now() + TimeUnit.SECONDS.toNanos(reason == DisconnectReason.BOTH_SEEDS ? 600 : 30));
-            if (known.contains(listen)) {
-                candidates.addLast(listen);
+        if (listen != null) {
+            if (p.isSeed()) {
+                candidates.markSeed(listen, true);
             }
+            candidates.disconnected(listen, session.now());
         }
         // blocks that were requested from it may be requested from others now
         for (PeerConnection q : peers) {
@@ -1108,11 +1086,6 @@ final class Torrent implements TorrentHandle {
             } else {
                 setState(picker.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
             }
-            for (InetSocketAddress a : known) {
-                if (!candidates.contains(a)) {
-                    candidates.addLast(a);
-                }
-            }
             startTrackers();
             connectCandidates();
         });
@@ -1169,9 +1142,7 @@ final class Torrent implements TorrentHandle {
     @Override
     public CompletableFuture<Void> connectPeer(InetSocketAddress peer) {
         return post(() -> {
-            known.remove(peer);
-            retryAfter.remove(peer);
-            addCandidate(peer);
+            addCandidate(peer, PeerCandidateList.SOURCE_MANUAL);
             connectCandidates();
         });
     }
