@@ -36,10 +36,11 @@ import java.util.concurrent.ExecutorService;
  * {@link HttpApp} asks (buffered with a cap, or streamed to disk), hands the request to the app on a virtual thread
  * and writes its reply. Not sharable: one instance per connection, confined to its event loop.
  *
- * <p>Flow control: the channel runs with auto-read off behind a {@code FlowControlHandler}, and this handler asks
- * for the next message only when it is ready for it. While a request is being handled nothing more is read, so
- * pipelined requests wait in the socket and responses stay in order; while an upload streams, each chunk is on disk
- * before the next is read, so a slow disk slows the client instead of filling the heap.
+ * <p>Flow control: while a request is being handled, auto-read is off and a {@code FlowControlHandler} in front of
+ * this handler holds any pipelined message already decoded, so responses stay in order and nothing more is read
+ * until the reply is written. An upload streams to disk synchronously inside {@link #channelRead0}, so the event
+ * loop reads the next chunk only once the previous one is written: a slow disk slows the client instead of filling
+ * the heap.
  *
  * <p>Buffers: every {@link HttpObject} read is released by {@link SimpleChannelInboundHandler} after
  * {@link #channelRead0}; bytes kept beyond it are copied. Replies are built as unpooled heap buffers owned by the
@@ -70,12 +71,6 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<HttpObject
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        ctx.read();
-        super.channelActive(ctx);
-    }
-
-    @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
         if (msg.decoderResult().isFailure()) {
             Throwable cause = msg.decoderResult().cause();
@@ -96,9 +91,6 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<HttpObject
         }
         if (msg instanceof HttpContent content) {
             onContent(ctx, content);
-        }
-        if (state == State.IDLE || state == State.BUFFERING || state == State.STREAMING || state == State.DISCARDING) {
-            ctx.read();
         }
     }
 
@@ -238,6 +230,7 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<HttpObject
 
     private void dispatch(ChannelHandlerContext ctx, byte[] bytes, Upload u) {
         state = State.HANDLING;
+        ctx.channel().config().setAutoRead(false);
         body = null;
         HttpRequest req = head;
         UploadReceiver receiver = upload;
@@ -265,6 +258,7 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<HttpObject
                 }
             }
             HttpReply r = reply;
+
             ctx.channel().eventLoop().execute(() -> send(ctx, r, req, false, true));
         });
     }
@@ -275,8 +269,7 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<HttpObject
 
     /**
      * Writes a reply. {@code resume} is set for the reply to a handled request: once it is written the connection
-     * reads the next request. Rejections are sent while the rest of their request is still being read, which
-     * {@link #channelRead0} keeps asking for itself.
+     * reads again. Rejections are sent while the rest of their request is still being read.
      */
     private void send(ChannelHandlerContext ctx, HttpReply reply, HttpRequest req, boolean close, boolean resume) {
         boolean closeIt = close || closeAfterReply;
@@ -296,7 +289,7 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<HttpObject
                 if (resume) {
                     state = State.IDLE;
                     head = null;
-                    ctx.read();
+                    ctx.channel().config().setAutoRead(true);
                 }
             });
         }

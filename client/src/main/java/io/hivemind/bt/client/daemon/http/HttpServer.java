@@ -46,7 +46,6 @@ public final class HttpServer implements AutoCloseable {
                 .group(group)
                 .channel(transport.serverSocket())
                 .option(ChannelOption.SO_BACKLOG, 128)
-                .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -321,11 +321,11 @@ public final class MultipartParser {
             if (i < n && value.charAt(i) == '"') {
                 i++;
                 boolean closed = false;
+                // No backslash escapes: browsers send file names with raw backslashes and percent-encode '"', CR
+                // and LF instead (RFC 7578 section 4.2, the HTML form-data encoding algorithm).
                 while (i < n) {
                     char c = value.charAt(i++);
-                    if (c == '\\' && i < n) {
-                        v.append(value.charAt(i++));
-                    } else if (c == '"') {
+                    if (c == '"') {
                         closed = true;
                         break;
                     } else {
