@@ -101,6 +101,9 @@ final class HttpConnectionHandler extends SimpleChannelInboundHandler<HttpObject
         try {
             qs = QueryStringDecoder.builder().maxParams(64).build(req.uri());
             path = qs.path();
+            if (path.equals(RequestGuard.RPC_PATH + "/")) {
+                path = RequestGuard.RPC_PATH; // transmission-remote 3.00 posts to /transmission/rpc/
+            }
         } catch (IllegalArgumentException e) {
             state = State.DISCARDING;
             sendAndClose(ctx, HttpReply.error(400, "bad request URI"), req);
