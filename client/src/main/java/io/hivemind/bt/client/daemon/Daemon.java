@@ -528,6 +528,11 @@ public final class Daemon implements AutoCloseable {
         return guard;
     }
 
+    /** Forgets all failed logins (tests that need many failures in a row use it between cases). */
+    public void guardThrottleResetForTest() {
+        guard.resetThrottle();
+    }
+
     public Clock clock() {
         return clock;
     }

@@ -83,6 +83,10 @@ public final class LoginThrottle {
         records.remove(address);
     }
 
+    public synchronized void clear() {
+        records.clear();
+    }
+
     /** Addresses currently remembered. */
     public synchronized int tracked() {
         return records.size();

@@ -56,6 +56,11 @@ public final class RequestGuard {
         this.nanoClock = nanoClock;
     }
 
+    /** Forgets every failed login. */
+    public void resetThrottle() {
+        throttle.clear();
+    }
+
     public String rpcSessionId() {
         return rpcSessionId;
     }
