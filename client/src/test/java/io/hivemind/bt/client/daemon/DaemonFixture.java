@@ -22,6 +22,7 @@ public final class DaemonFixture implements AutoCloseable {
     public final Path downloads;
     public final FakeSession session;
     public final Daemon daemon;
+    private final boolean ownsRoot;
     private String csrf;
 
     public DaemonFixture() throws Exception {
@@ -29,6 +30,7 @@ public final class DaemonFixture implements AutoCloseable {
     }
 
     public DaemonFixture(Credentials credentials, Path root, FakeSession session) throws Exception {
+        this.ownsRoot = root == null;
         this.root = root != null ? root : Files.createTempDirectory("hivebt-daemon-");
         this.state = this.root.resolve("state");
         this.downloads = this.root.resolve("downloads");
@@ -97,6 +99,8 @@ public final class DaemonFixture implements AutoCloseable {
     public void close() {
         daemon.close();
         session.close();
-        UploadReceiver.deleteTree(root);
+        if (ownsRoot) {
+            UploadReceiver.deleteTree(root);
+        }
     }
 }
