@@ -65,14 +65,14 @@ public final class HostAllowlist {
                 return null;
             }
             String rest = h.substring(close + 1);
-            if (!rest.isEmpty() && !(rest.startsWith(":") && PORT.matcher(rest.substring(1)).matches())) {
+            if (!rest.isEmpty() && !(rest.startsWith(":") && validPort(rest.substring(1)))) {
                 return null;
             }
             return h.substring(0, close + 1);
         }
         int colon = h.indexOf(':');
         if (colon >= 0) {
-            if (h.indexOf(':', colon + 1) >= 0 || !PORT.matcher(h.substring(colon + 1)).matches()) {
+            if (h.indexOf(':', colon + 1) >= 0 || !validPort(h.substring(colon + 1))) {
                 return null;
             }
             h = h.substring(0, colon);
@@ -88,6 +88,10 @@ public final class HostAllowlist {
             }
         }
         return h;
+    }
+
+    private static boolean validPort(String p) {
+        return PORT.matcher(p).matches() && Integer.parseInt(p) <= 65535;
     }
 
     private static String normalise(String name) {

@@ -90,6 +90,12 @@ public final class MultipartParser {
         if (contentType == null) {
             throw new MultipartException(Reason.BAD_BOUNDARY, -1, "no Content-Type");
         }
+        for (int i = 0; i < contentType.length(); i++) {
+            char c = contentType.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                throw new MultipartException(Reason.BAD_BOUNDARY, -1, "control character in the Content-Type");
+            }
+        }
         String[] parts = contentType.split(";");
         if (!parts[0].trim().equalsIgnoreCase("multipart/form-data")) {
             throw new MultipartException(Reason.BAD_BOUNDARY, -1, "expected multipart/form-data");
