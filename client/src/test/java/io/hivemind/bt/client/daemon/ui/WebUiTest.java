@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The web UI in headless Chromium (Debian's chromium and chromium-driver): add a torrent by file upload, watch its
- * progress go live to 100 %, pause and resume it, open its detail, add a magnet link, remove both. The daemon runs
+ * progress go live to 100 %, pause and resume it, open its detail, add a magnet link, create a torrent from two
+ * uploaded files (seeding at once), remove all three. The daemon runs
  * over the {@link FakeSession} with simulated progress. Screenshots go to {@code target/ui-screenshots/}.
  */
 class WebUiTest {
@@ -64,13 +65,33 @@ class WebUiTest {
             String magnetRow = "tr[data-hash='" + "ef".repeat(20) + "']";
             WebDriver.waitFor(() -> "From a magnet".equals(text(web, magnetRow + " .name")), 30, "magnet not added");
 
+            // create a torrent from two uploaded files and seed it
+            Path a = f.root.resolve("notes.txt");
+            Path b = f.root.resolve("weights.bin");
+            Files.writeString(a, "hello swarm");
+            Files.write(b, DaemonRestTestData.bytes(50_000, 6));
+            web.script("document.querySelector('#create-panel').open = true; return true;");
+            web.type("#create-files", a + "\n" + b);
+            web.type("#create-name", "shared-set");
+            web.type("#create-comment", "from the web UI");
+            web.click("#create-button");
+            WebDriver.waitFor(() -> String.valueOf(text(web, "#create-result")).startsWith("Seeding shared-set"), 30,
+                    "torrent not created");
+            assertTrue(Files.isRegularFile(f.downloads.resolve("shared-set/weights.bin")));
+            String createdRow = "tr[data-hash='" + f.session.handles().get(2).infoHashes().v1Hex() + "']";
+            WebDriver.waitFor(() -> "seeding".equals(text(web, createdRow + " .state")), 30, "created torrent not seeding");
+            web.screenshot(SHOTS.resolve("5-created.png"));
+
+            web.click(createdRow + " button.remove");
+            web.click(createdRow + " button.confirm-remove");
             web.click(row + " button.remove");
             web.click(row + " button.confirm-remove");
             web.click(magnetRow + " button.remove");
             web.click(magnetRow + " button.confirm-remove");
-            WebDriver.waitFor(() -> !exists(web, row) && !exists(web, magnetRow), 30, "rows not removed");
+            WebDriver.waitFor(() -> !exists(web, row) && !exists(web, magnetRow) && !exists(web, createdRow), 30,
+                    "rows not removed");
             assertEquals(0, f.session.handles().size());
-            web.screenshot(SHOTS.resolve("5-removed.png"));
+            web.screenshot(SHOTS.resolve("6-removed.png"));
         }
     }
 
