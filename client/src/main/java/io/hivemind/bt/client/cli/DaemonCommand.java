@@ -98,7 +98,13 @@ public final class DaemonCommand implements Callable<Integer> {
             base = base.toBuilder().listen(listen).build();
         }
         SessionSettings settings = Daemon.savedSettings(cfg.stateDirectory(), base);
-        Session session = sessionFactory.apply(settings);
+        Session session;
+        try {
+            session = sessionFactory.apply(settings);
+        } catch (RuntimeException e) {
+            System.err.println("hivebt daemon: cannot start the session: " + e.getMessage());
+            return 1;
+        }
         Daemon daemon;
         try {
             daemon = Daemon.start(cfg, session, torrentFactory);
