@@ -5,6 +5,7 @@ module io.hivemind.bt.client {
     requires transitive io.hivemind.bt.tracker;
     requires transitive io.hivemind.bt.dht;
     requires info.picocli;
+    requires java.net.http;
     requires io.netty.codec.http;
     requires io.netty.handler;
     requires io.netty.transport.classes.epoll;

@@ -50,4 +50,21 @@ public interface TorrentHandle {
 
     /** The connected peers. */
     CompletableFuture<List<PeerInfo>> peers();
+
+    /**
+     * Points the torrent at {@code newSavePath}: with {@code moveData} its files are moved there, without it the
+     * data is expected to be there already (and is rechecked). Sessions that cannot do this fail the future with
+     * {@link UnsupportedOperationException}.
+     */
+    default CompletableFuture<Void> moveStorage(java.nio.file.Path newSavePath, boolean moveData) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("moving storage is not supported"));
+    }
+
+    /**
+     * Moves the torrent to {@code position} in the session's download queue (0 = first; beyond the end = last).
+     * Sessions that cannot do this fail the future with {@link UnsupportedOperationException}.
+     */
+    default CompletableFuture<Void> setQueuePosition(int position) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("queue positions are not supported"));
+    }
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 DownloadCommand.class,
                 SeedCommand.class,
                 DhtCommand.class,
+                DaemonCommand.class,
         })
 public final class Main implements Runnable {
 
