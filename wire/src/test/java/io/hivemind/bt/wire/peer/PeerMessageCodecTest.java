@@ -36,7 +36,6 @@ import io.hivemind.bt.wire.testing.Chunkings;
 import io.hivemind.bt.wire.testing.Chunkings.Chunking;
 import io.hivemind.bt.wire.testing.NoLeaks;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -213,20 +212,43 @@ class PeerMessageCodecTest {
         assertFalse(ch.finish());
     }
 
-    /** The encoder hands a block payload on without copying it: a change to the payload shows in what is written. */
+    /** The encoder hands a block payload on without copying it: the header, then the very same buffer. */
     @Test
     void encoderSendsABlockWithoutCopyingIt() {
         ByteBuf block = PooledByteBufAllocator.DEFAULT.directBuffer(16 * 1024).writeZero(16 * 1024);
         EmbeddedChannel ch = new EmbeddedChannel(PeerMessageEncoder.INSTANCE);
-        ch.writeOutbound(new Piece(5, 0, block.retain()));
-        ByteBuf out = ch.readOutbound();
-        CompositeByteBuf composite = assertInstanceOf(CompositeByteBuf.class, out);
-        assertEquals(13 + 16 * 1024, composite.readableBytes());
-        block.setByte(0, 0x5a);
-        assertEquals(0x5a, composite.getByte(13), "payload shared, not copied");
-        out.release();
+        ch.writeOutbound(new Piece(5, 0, block));
+        ByteBuf header = ch.readOutbound();
+        assertEquals("00004009 07 00000005 00000000".replace(" ", ""), Hex.encode(io.netty.buffer.ByteBufUtil.getBytes(header)));
+        header.release();
+        assertSame(block, ch.readOutbound(), "payload passed on, not copied");
         assertEquals(1, block.refCnt());
         block.release();
+        assertFalse(ch.finish());
+    }
+
+    /** Small payloads are copied behind the header into one buffer, and released. */
+    @Test
+    void encoderCopiesSmallPayloads() {
+        ByteBuf small = PooledByteBufAllocator.DEFAULT.directBuffer(3).writeBytes(new byte[] {1, 2, 3});
+        EmbeddedChannel ch = new EmbeddedChannel(PeerMessageEncoder.INSTANCE);
+        ch.writeOutbound(new Extended(7, small));
+        assertEquals(0, small.refCnt());
+        ByteBuf out = ch.readOutbound();
+        assertEquals("00000005 14 07 010203".replace(" ", ""), Hex.encode(io.netty.buffer.ByteBufUtil.getBytes(out)));
+        out.release();
+        assertFalse(ch.finish());
+    }
+
+    /** A failed write fails the caller's promise and releases the block, header and all. */
+    @Test
+    void aFailedBlockWriteFailsThePromiseAndReleasesEverything() {
+        ByteBuf block = PooledByteBufAllocator.DEFAULT.directBuffer(16 * 1024).writeZero(16 * 1024);
+        EmbeddedChannel ch = new EmbeddedChannel(PeerMessageEncoder.INSTANCE);
+        ch.close();
+        io.netty.channel.ChannelFuture f = ch.writeAndFlush(new Piece(5, 0, block));
+        assertFalse(f.isSuccess());
+        assertEquals(0, block.refCnt());
         assertFalse(ch.finish());
     }
 
