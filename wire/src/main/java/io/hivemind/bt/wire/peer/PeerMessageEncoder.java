@@ -38,8 +38,9 @@ import io.netty.util.ReferenceCountUtil;
  * A payload of more than {@value #COPY_THRESHOLD} bytes (every 16 KiB block) is never copied: its exact header goes
  * into a small buffer and header and payload leave as two consecutive writes, which the transport sends with one
  * gathering write. That was measured in {@code PeerMessageCodecBenchmark} against one two-component
- * {@link io.netty.buffer.CompositeByteBuf} per block: the composite allocated 296 bytes of heap per block, two writes
- * 136 (the header's promise), and two writes were not slower (package documentation has the figures). Smaller
+ * {@link io.netty.buffer.CompositeByteBuf} per block: 296 bytes of heap per block with the composite, 88 with two
+ * writes (mostly the header's promise and the benchmark's own {@code Piece} record), and two writes were not slower
+ * (the composite's median throughput was 9 % lower, within the noise of that machine). Smaller
  * payloads (extension messages, small bitfields) are copied behind the header, because one small buffer is cheaper
  * than two writes. A {@link PieceRegion} is written the same way, header then the {@link io.netty.channel.FileRegion}.
  * The header of a two-part write gets its own promise (the caller's promise completes with the payload), or the
