@@ -1,5 +1,8 @@
 package io.hivemind.bt.wire.bits;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -14,6 +17,8 @@ import java.util.Arrays;
  * <p>Not thread-safe: a bitfield belongs to one owner (a torrent's event loop); hand out {@link #copy()}s.
  */
 public final class Bitfield {
+    private static final VarHandle LONG_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final int size;
     private final long[] words;
     private int count;
@@ -77,11 +82,12 @@ public final class Bitfield {
             }
         }
         Bitfield b = new Bitfield(size);
-        for (int i = 0; i < length; i++) {
+        int whole = length >>> 3;
+        for (int w = 0; w < whole; w++) {
+            b.words[w] = Long.reverse((long) LONG_BIG_ENDIAN.get(bytes, offset + (w << 3)));
+        }
+        for (int i = whole << 3; i < length; i++) {
             int v = bytes[offset + i] & 0xff;
-            if (v == 0) {
-                continue;
-            }
             long rev = Integer.reverse(v) >>> 24; // MSB-first byte -> LSB-first
             b.words[i >>> 3] |= rev << ((i & 7) << 3);
         }
@@ -96,7 +102,11 @@ public final class Bitfield {
     /** The BEP 3 wire form. */
     public byte[] toWire() {
         byte[] out = new byte[wireLength(size)];
-        for (int i = 0; i < out.length; i++) {
+        int whole = out.length >>> 3;
+        for (int w = 0; w < whole; w++) {
+            LONG_BIG_ENDIAN.set(out, w << 3, Long.reverse(words[w]));
+        }
+        for (int i = whole << 3; i < out.length; i++) {
             int v = (int) (words[i >>> 3] >>> ((i & 7) << 3)) & 0xff;
             out[i] = (byte) (Integer.reverse(v) >>> 24);
         }

@@ -91,4 +91,28 @@ class BitfieldTest {
                     assertEquals(refU.cardinality(), u.count());
                 });
     }
+
+    /** BEP 3: byte i of the wire form holds pieces 8i..8i+7, the first in the high bit; checked bit by bit. */
+    @Test
+    void wireFormAgreesWithABitByBitReference() {
+        qt().withExamples(500).forAll(integers().between(0, 700), lists().of(integers().between(0, 10_000)).ofSizeBetween(0, 300))
+                .checkAssert((size, ops) -> {
+                    Bitfield b = new Bitfield(size);
+                    for (int op : ops) {
+                        if (size > 0) {
+                            b.set(op % size);
+                        }
+                    }
+                    byte[] expected = new byte[(size + 7) / 8];
+                    for (int i = 0; i < size; i++) {
+                        if (b.get(i)) {
+                            expected[i / 8] |= (byte) (0x80 >>> (i % 8));
+                        }
+                    }
+                    assertArrayEquals(expected, b.toWire());
+                    byte[] padded = new byte[expected.length + 5];
+                    System.arraycopy(expected, 0, padded, 3, expected.length);
+                    assertEquals(b, Bitfield.fromWire(padded, 3, expected.length, size));
+                });
+    }
 }

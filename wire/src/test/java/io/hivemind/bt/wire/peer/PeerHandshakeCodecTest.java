@@ -14,6 +14,7 @@ import io.hivemind.bt.wire.peer.PeerMessage.Bitfield;
 import io.hivemind.bt.wire.peer.PeerMessage.Have;
 import io.hivemind.bt.wire.peer.PeerMessage.Unchoke;
 import io.hivemind.bt.wire.peer.PeerProtocolException.Reason;
+import io.hivemind.bt.wire.testing.ChannelFeeding;
 import io.hivemind.bt.wire.testing.Chunkings;
 import io.hivemind.bt.wire.testing.Chunkings.Chunking;
 import io.hivemind.bt.wire.testing.NoLeaks;
@@ -56,7 +57,7 @@ class PeerHandshakeCodecTest {
     @Test
     void encodesTheBep3WireForm() {
         PeerHandshake h = PeerHandshake.of(EnumSet.of(Feature.EXTENSION_PROTOCOL, Feature.DHT, Feature.FAST), INFO_HASH, PEER_ID);
-        assertEquals(HANDSHAKE_HEX, Hex.encode(Feeding.encode(PeerHandshakeEncoder.INSTANCE, h)));
+        assertEquals(HANDSHAKE_HEX, Hex.encode(ChannelFeeding.encode(PeerHandshakeEncoder.INSTANCE, h)));
         assertEquals(PeerHandshake.LENGTH, HANDSHAKE_HEX.length() / 2);
     }
 
@@ -77,7 +78,7 @@ class PeerHandshakeCodecTest {
     void outgoingFiresTheHandshakeThenTheMessagesThatFollowedItWhateverTheChunking() {
         byte[] wire = Hex.decode(HANDSHAKE_HEX + FOLLOWING_HEX);
         for (Chunking c : Chunkings.all(wire)) {
-            Feeding.Outcome o = Feeding.feed(PeerHandshakeCodecTest::outgoingPipeline, c.parts());
+            ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerHandshakeCodecTest::outgoingPipeline, c.parts());
             assertNull(o.error(), c.name());
             assertEquals(List.of(expectedHandshake(), new Bitfield(Unpooled.wrappedBuffer(new byte[] {(byte) 0xa0})),
                     new Have(2), Unchoke.INSTANCE), o.messages(), c.name());
@@ -89,7 +90,7 @@ class PeerHandshakeCodecTest {
     void incomingFiresThePrefixBeforeThePeerIdWhateverTheChunking() {
         byte[] wire = Hex.decode(HANDSHAKE_HEX + FOLLOWING_HEX);
         for (Chunking c : Chunkings.all(wire)) {
-            Feeding.Outcome o = Feeding.feed(PeerHandshakeCodecTest::incomingPipeline, c.parts());
+            ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerHandshakeCodecTest::incomingPipeline, c.parts());
             assertNull(o.error(), c.name());
             assertEquals(List.of(new PeerHandshakePrefix(0x100005L, INFO_HASH), expectedHandshake(),
                     new Bitfield(Unpooled.wrappedBuffer(new byte[] {(byte) 0xa0})), new Have(2), Unchoke.INSTANCE),
@@ -127,17 +128,17 @@ class PeerHandshakeCodecTest {
     void unknownInfoHashIsRefusedBeforeThePeerId() {
         byte[] wire = Hex.decode(HANDSHAKE_HEX);
         Supplier<ChannelHandler[]> other = () -> new ChannelHandler[] {PeerHandshakeDecoder.incoming(h -> Arrays.equals(h, OTHER_HASH))};
-        Feeding.Outcome o = Feeding.feed(other, List.of(Arrays.copyOf(wire, 48)));
+        ChannelFeeding.Outcome o = ChannelFeeding.feed(other, List.of(Arrays.copyOf(wire, 48)));
         assertEquals(Reason.UNKNOWN_INFO_HASH, assertInstanceOf(PeerProtocolException.class, o.error()).reason());
         assertTrue(o.messages().isEmpty());
         o.releaseAndCheck();
         for (Chunking c : Chunkings.all(Hex.decode(HANDSHAKE_HEX + FOLLOWING_HEX))) {
-            Feeding.Outcome again = Feeding.feed(other, c.parts());
+            ChannelFeeding.Outcome again = ChannelFeeding.feed(other, c.parts());
             assertEquals(Reason.UNKNOWN_INFO_HASH, ((PeerProtocolException) again.error()).reason(), c.name());
             assertTrue(again.messages().isEmpty(), c.name());
             again.releaseAndCheck();
         }
-        Feeding.Outcome outgoing = Feeding.feed(() -> new ChannelHandler[] {PeerHandshakeDecoder.outgoing(OTHER_HASH)}, List.of(wire));
+        ChannelFeeding.Outcome outgoing = ChannelFeeding.feed(() -> new ChannelHandler[] {PeerHandshakeDecoder.outgoing(OTHER_HASH)}, List.of(wire));
         assertEquals(Reason.UNKNOWN_INFO_HASH, ((PeerProtocolException) outgoing.error()).reason());
         outgoing.releaseAndCheck();
     }
@@ -146,7 +147,7 @@ class PeerHandshakeCodecTest {
     @Test
     void outgoingAcceptsEitherInfoHashOfAHybridTorrent() {
         byte[] v2 = Hex.decode(HANDSHAKE_HEX.replace(Hex.encode(INFO_HASH), Hex.encode(OTHER_HASH)));
-        Feeding.Outcome o = Feeding.feed(() -> new ChannelHandler[] {PeerHandshakeDecoder.outgoing(INFO_HASH, OTHER_HASH)}, List.of(v2));
+        ChannelFeeding.Outcome o = ChannelFeeding.feed(() -> new ChannelHandler[] {PeerHandshakeDecoder.outgoing(INFO_HASH, OTHER_HASH)}, List.of(v2));
         assertNull(o.error());
         assertTrue(((PeerHandshake) o.messages().getFirst()).infoHashEquals(OTHER_HASH));
         o.releaseAndCheck();
@@ -154,11 +155,11 @@ class PeerHandshakeCodecTest {
 
     @Test
     void badProtocolLengthFailsOnTheFirstByte() {
-        Feeding.Outcome o = Feeding.feed(PeerHandshakeCodecTest::outgoingPipeline, List.of(new byte[] {18}));
+        ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerHandshakeCodecTest::outgoingPipeline, List.of(new byte[] {18}));
         assertEquals(Reason.BAD_PROTOCOL_LENGTH, ((PeerProtocolException) o.error()).reason());
         o.releaseAndCheck();
         // an MSE public key or an HTTP request instead of a handshake
-        Feeding.Outcome http = Feeding.feed(PeerHandshakeCodecTest::outgoingPipeline, List.of("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)));
+        ChannelFeeding.Outcome http = ChannelFeeding.feed(PeerHandshakeCodecTest::outgoingPipeline, List.of("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)));
         assertEquals(Reason.BAD_PROTOCOL_LENGTH, ((PeerProtocolException) http.error()).reason());
         http.releaseAndCheck();
     }
@@ -168,19 +169,19 @@ class PeerHandshakeCodecTest {
         byte[] wire = Hex.decode(HANDSHAKE_HEX + FOLLOWING_HEX);
         wire[12] = 'P'; // "BitTorrent Protocol": wrong at byte 12
         for (Chunking c : Chunkings.all(wire)) {
-            Feeding.Outcome o = Feeding.feed(PeerHandshakeCodecTest::outgoingPipeline, c.parts());
+            ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerHandshakeCodecTest::outgoingPipeline, c.parts());
             assertEquals(Reason.BAD_PROTOCOL_STRING, ((PeerProtocolException) o.error()).reason(), c.name());
             assertTrue(o.messages().isEmpty());
             o.releaseAndCheck();
         }
-        Feeding.Outcome early = Feeding.feed(PeerHandshakeCodecTest::outgoingPipeline, List.of(Arrays.copyOf(wire, 13)));
+        ChannelFeeding.Outcome early = ChannelFeeding.feed(PeerHandshakeCodecTest::outgoingPipeline, List.of(Arrays.copyOf(wire, 13)));
         assertInstanceOf(PeerProtocolException.class, early.error(), "fails once byte 12 is in, not at byte 20");
         early.releaseAndCheck();
     }
 
     @Test
     void aHandshakeAloneLeavesNothingBehind() {
-        Feeding.Outcome o = Feeding.feed(PeerHandshakeCodecTest::outgoingPipeline, List.of(Hex.decode(HANDSHAKE_HEX)));
+        ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerHandshakeCodecTest::outgoingPipeline, List.of(Hex.decode(HANDSHAKE_HEX)));
         assertEquals(List.of(expectedHandshake()), o.messages());
         o.releaseAndCheck();
     }

@@ -31,11 +31,11 @@ import io.hivemind.bt.wire.peer.PeerMessage.SuggestPiece;
 import io.hivemind.bt.wire.peer.PeerMessage.Unchoke;
 import io.hivemind.bt.wire.peer.PeerMessage.Unknown;
 import io.hivemind.bt.wire.peer.PeerProtocolException.Reason;
+import io.hivemind.bt.wire.testing.ChannelFeeding;
 import io.hivemind.bt.wire.testing.Chunkings;
 import io.hivemind.bt.wire.testing.Chunkings.Chunking;
 import io.hivemind.bt.wire.testing.NoLeaks;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -124,7 +124,7 @@ class PeerMessageCodecTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("sampleArgs")
     void encodesToTheWireFormOfTheBep(Sample s) {
-        assertEquals(s.hex.replace(" ", ""), Hex.encode(Feeding.encode(PeerMessageEncoder.INSTANCE, s.message.get())));
+        assertEquals(s.hex.replace(" ", ""), Hex.encode(ChannelFeeding.encode(PeerMessageEncoder.INSTANCE, s.message.get())));
         PeerMessage m = s.message.get();
         assertEquals(s.bytes().length, m.wireLength());
         io.netty.util.ReferenceCountUtil.release(m);
@@ -135,7 +135,7 @@ class PeerMessageCodecTest {
     void decodesTheSameWhateverTheChunking(Sample s) {
         byte[] wire = s.bytes();
         for (Chunking c : Chunkings.all(wire)) {
-            Feeding.Outcome o = Feeding.feed(PeerMessageCodecTest::decoder, c.parts());
+            ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerMessageCodecTest::decoder, c.parts());
             assertNull(o.error(), c.name());
             PeerMessage expected = s.message.get();
             try {
@@ -164,11 +164,11 @@ class PeerMessageCodecTest {
             chunkings.add(splits.get(i));
         }
         for (Chunking c : chunkings) {
-            Feeding.Outcome o = Feeding.feed(PeerMessageCodecTest::decoder, c.parts());
+            ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerMessageCodecTest::decoder, c.parts());
             assertNull(o.error(), c.name());
             List<PeerMessage> expected = samples().stream().map(s -> s.message.get()).toList();
             assertEquals(expected, o.messages(), c.name());
-            Feeding.releaseAll(expected);
+            ChannelFeeding.releaseAll(expected);
             o.releaseAndCheck();
         }
     }
@@ -186,7 +186,7 @@ class PeerMessageCodecTest {
             chunkings.add(Chunkings.chunked(bytes, size));
         }
         for (Chunking c : chunkings) {
-            Feeding.Outcome o = Feeding.feed(PeerMessageCodecTest::decoder, c.parts());
+            ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerMessageCodecTest::decoder, c.parts());
             Piece p = assertInstanceOf(Piece.class, o.messages().getFirst(), c.name());
             assertEquals(9, p.piece());
             assertEquals(0x4000, p.begin());
@@ -212,20 +212,43 @@ class PeerMessageCodecTest {
         assertFalse(ch.finish());
     }
 
-    /** The encoder hands a block payload on without copying it: a change to the payload shows in what is written. */
+    /** The encoder hands a block payload on without copying it: the header, then the very same buffer. */
     @Test
     void encoderSendsABlockWithoutCopyingIt() {
         ByteBuf block = PooledByteBufAllocator.DEFAULT.directBuffer(16 * 1024).writeZero(16 * 1024);
         EmbeddedChannel ch = new EmbeddedChannel(PeerMessageEncoder.INSTANCE);
-        ch.writeOutbound(new Piece(5, 0, block.retain()));
-        ByteBuf out = ch.readOutbound();
-        CompositeByteBuf composite = assertInstanceOf(CompositeByteBuf.class, out);
-        assertEquals(13 + 16 * 1024, composite.readableBytes());
-        block.setByte(0, 0x5a);
-        assertEquals(0x5a, composite.getByte(13), "payload shared, not copied");
-        out.release();
+        ch.writeOutbound(new Piece(5, 0, block));
+        ByteBuf header = ch.readOutbound();
+        assertEquals("00004009 07 00000005 00000000".replace(" ", ""), Hex.encode(io.netty.buffer.ByteBufUtil.getBytes(header)));
+        header.release();
+        assertSame(block, ch.readOutbound(), "payload passed on, not copied");
         assertEquals(1, block.refCnt());
         block.release();
+        assertFalse(ch.finish());
+    }
+
+    /** Small payloads are copied behind the header into one buffer, and released. */
+    @Test
+    void encoderCopiesSmallPayloads() {
+        ByteBuf small = PooledByteBufAllocator.DEFAULT.directBuffer(3).writeBytes(new byte[] {1, 2, 3});
+        EmbeddedChannel ch = new EmbeddedChannel(PeerMessageEncoder.INSTANCE);
+        ch.writeOutbound(new Extended(7, small));
+        assertEquals(0, small.refCnt());
+        ByteBuf out = ch.readOutbound();
+        assertEquals("00000005 14 07 010203".replace(" ", ""), Hex.encode(io.netty.buffer.ByteBufUtil.getBytes(out)));
+        out.release();
+        assertFalse(ch.finish());
+    }
+
+    /** A failed write fails the caller's promise and releases the block, header and all. */
+    @Test
+    void aFailedBlockWriteFailsThePromiseAndReleasesEverything() {
+        ByteBuf block = PooledByteBufAllocator.DEFAULT.directBuffer(16 * 1024).writeZero(16 * 1024);
+        EmbeddedChannel ch = new EmbeddedChannel(PeerMessageEncoder.INSTANCE);
+        ch.close();
+        io.netty.channel.ChannelFuture f = ch.writeAndFlush(new Piece(5, 0, block));
+        assertFalse(f.isSuccess());
+        assertEquals(0, block.refCnt());
         assertFalse(ch.finish());
     }
 
@@ -303,17 +326,17 @@ class PeerMessageCodecTest {
         // a valid message before it must still come out
         byte[] stream = Chunkings.concat(List.of(Hex.decode("0000000102"), wire, Hex.decode("0000000101")));
         for (Chunking c : Chunkings.all(stream)) {
-            Feeding.Outcome o = Feeding.feed(PeerMessageCodecTest::decoder, c.parts());
+            ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerMessageCodecTest::decoder, c.parts());
             PeerProtocolException e = assertInstanceOf(PeerProtocolException.class, o.error(), c.name());
             assertEquals(bad.reason, e.reason(), c.name());
             assertEquals(List.of(Interested.INSTANCE), o.messages(), c.name());
             o.releaseAndCheck();
         }
         // the decoder fails as soon as the bytes named allow, not later
-        Feeding.Outcome early = Feeding.feed(PeerMessageCodecTest::decoder, List.of(Arrays.copyOf(wire, bad.failsAfter)));
+        ChannelFeeding.Outcome early = ChannelFeeding.feed(PeerMessageCodecTest::decoder, List.of(Arrays.copyOf(wire, bad.failsAfter)));
         assertInstanceOf(PeerProtocolException.class, early.error());
         early.releaseAndCheck();
-        Feeding.Outcome tooEarly = Feeding.feed(PeerMessageCodecTest::decoder, List.of(Arrays.copyOf(wire, bad.failsAfter - 1)));
+        ChannelFeeding.Outcome tooEarly = ChannelFeeding.feed(PeerMessageCodecTest::decoder, List.of(Arrays.copyOf(wire, bad.failsAfter - 1)));
         assertNull(tooEarly.error());
         tooEarly.releaseAndCheck();
     }
@@ -337,11 +360,11 @@ class PeerMessageCodecTest {
     @Test
     void maximumLengthIsConfigurable() {
         Supplier<ChannelHandler[]> small = () -> new ChannelHandler[] {new PeerMessageDecoder(100)};
-        Feeding.Outcome ok = Feeding.feed(small, List.of(Chunkings.concat(List.of(Hex.decode("0000006405"), new byte[99]))));
+        ChannelFeeding.Outcome ok = ChannelFeeding.feed(small, List.of(Chunkings.concat(List.of(Hex.decode("0000006405"), new byte[99]))));
         assertNull(ok.error());
         assertEquals(99, ((Bitfield) ok.messages().getFirst()).payload().readableBytes());
         ok.releaseAndCheck();
-        Feeding.Outcome tooLong = Feeding.feed(small, List.of(Hex.decode("0000006505")));
+        ChannelFeeding.Outcome tooLong = ChannelFeeding.feed(small, List.of(Hex.decode("0000006505")));
         assertEquals(Reason.MESSAGE_TOO_LONG, ((PeerProtocolException) tooLong.error()).reason());
         tooLong.releaseAndCheck();
         assertThrows(IllegalArgumentException.class, () -> new PeerMessageDecoder(10));
@@ -353,7 +376,7 @@ class PeerMessageCodecTest {
         bits.set(0);
         bits.set(9);
         Bitfield m = Bitfield.of(bits);
-        assertEquals("00000003 05 8040".replace(" ", ""), Hex.encode(Feeding.encode(PeerMessageEncoder.INSTANCE, m.retain())));
+        assertEquals("00000003 05 8040".replace(" ", ""), Hex.encode(ChannelFeeding.encode(PeerMessageEncoder.INSTANCE, m.retain())));
         assertEquals(bits, m.toBitfield(10));
         assertThrows(io.hivemind.bt.wire.bits.Bitfield.InvalidBitfieldException.class, () -> m.toBitfield(9));
         m.release();

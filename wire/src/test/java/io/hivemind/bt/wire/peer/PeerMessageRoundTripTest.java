@@ -25,6 +25,7 @@ import io.hivemind.bt.wire.peer.PeerMessage.Request;
 import io.hivemind.bt.wire.peer.PeerMessage.SuggestPiece;
 import io.hivemind.bt.wire.peer.PeerMessage.Unchoke;
 import io.hivemind.bt.wire.peer.PeerMessage.Unknown;
+import io.hivemind.bt.wire.testing.ChannelFeeding;
 import io.hivemind.bt.wire.testing.Chunkings;
 import io.hivemind.bt.wire.testing.Gens;
 import io.hivemind.bt.wire.testing.NoLeaks;
@@ -135,7 +136,7 @@ class PeerMessageRoundTripTest {
                 // large messages in proportionally larger reads, to keep the run short under paranoid leak detection
                 int size = wire.length > 2000 ? chunk * 97 : chunk;
                 for (Chunkings.Chunking c : List.of(Chunkings.whole(wire), Chunkings.chunked(wire, size))) {
-                    Feeding.Outcome o = Feeding.feed(PeerMessageRoundTripTest::decoder, c.parts());
+                    ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerMessageRoundTripTest::decoder, c.parts());
                     assertNull(o.error(), c.name());
                     assertEquals(List.of(expected), o.messages(), c.name());
                     o.releaseAndCheck();
@@ -158,10 +159,10 @@ class PeerMessageRoundTripTest {
                     }
                     byte[] stream = Chunkings.concat(wires);
                     int size = Math.max(chunk, stream.length / 50); // at most ~50 reads per stream
-                    Feeding.Outcome o = Feeding.feed(PeerMessageRoundTripTest::decoder, Chunkings.chunked(stream, size).parts());
+                    ChannelFeeding.Outcome o = ChannelFeeding.feed(PeerMessageRoundTripTest::decoder, Chunkings.chunked(stream, size).parts());
                     assertNull(o.error());
                     assertEquals(expected, o.messages());
-                    Feeding.releaseAll(expected);
+                    ChannelFeeding.releaseAll(expected);
                     o.releaseAndCheck();
                 });
     }

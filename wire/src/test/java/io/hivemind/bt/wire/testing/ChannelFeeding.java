@@ -1,4 +1,4 @@
-package io.hivemind.bt.wire.peer;
+package io.hivemind.bt.wire.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,21 +18,21 @@ import java.util.function.Supplier;
 
 /**
  * Feeds bytes into an {@link EmbeddedChannel} the way a socket would (one pooled direct buffer per read), collects
- * what comes out, and checks that everything was released afterwards.
+ * what comes out, and checks that everything was released afterwards. For codec tests and fuzz targets.
  */
-final class Feeding {
-    private Feeding() {
+public final class ChannelFeeding {
+    private ChannelFeeding() {
     }
 
     /** What a fresh channel produced from a sequence of reads: messages in order and at most one error. */
-    record Outcome(List<Object> messages, Throwable error, List<ByteBuf> inputs) {
+    public record Outcome(List<Object> messages, Throwable error, List<ByteBuf> inputs) {
 
         /**
          * Releases the messages, then asserts that every message and every input buffer has reached refCnt 0. (Only
          * after all are released: a retained slice may share its reference count with the buffer it was cut from,
          * as buffers of Netty 4.2's adaptive allocator do.)
          */
-        void releaseAndCheck() {
+        public void releaseAndCheck() {
             for (Object m : messages) {
                 if (m instanceof ReferenceCounted rc) {
                     rc.release();
@@ -55,7 +55,7 @@ final class Feeding {
      * after each read, and finishes the channel (asserting {@code finish()} is false). An exception from a read is
      * recorded; a second one fails the test (a decoder that has failed must stay quiet).
      */
-    static Outcome feed(Supplier<ChannelHandler[]> handlers, List<byte[]> parts) {
+    public static Outcome feed(Supplier<ChannelHandler[]> handlers, List<byte[]> parts) {
         EmbeddedChannel ch = new EmbeddedChannel(handlers.get());
         List<Object> messages = new ArrayList<>();
         List<ByteBuf> inputs = new ArrayList<>();
@@ -78,7 +78,7 @@ final class Feeding {
     }
 
     /** Writes {@code msgs} through {@code handlers} and returns the outbound bytes, releasing every written buffer. */
-    static byte[] encode(ChannelHandler handler, Object... msgs) {
+    public static byte[] encode(ChannelHandler handler, Object... msgs) {
         EmbeddedChannel ch = new EmbeddedChannel(handler);
         for (Object m : msgs) {
             ch.writeOutbound(m);
@@ -103,7 +103,7 @@ final class Feeding {
         }
     }
 
-    static void releaseAll(List<?> msgs) {
+    public static void releaseAll(List<?> msgs) {
         for (Object m : msgs) {
             ReferenceCountUtil.release(m);
         }
