@@ -14,6 +14,7 @@ import java.util.Set;
  * @param listen                  addresses to accept peers on, {@code host:port} ({@code 0.0.0.0:6881}; port 0 picks one)
  * @param peerIdPrefix            Azureus-style client prefix of our 20-byte peer id, e.g. {@code -HV0100-}
  * @param enableDht               use the DHT (BEP 5) for public torrents
+ * @param dhtBootstrap            DHT routers to join through, {@code host:port}
  * @param enableLsd               use Local Service Discovery (BEP 14) for public torrents
  * @param enablePex               use Peer Exchange (BEP 11) for public torrents
  * @param enableUpnp              map the listen port with UPnP IGD
@@ -43,6 +44,7 @@ public record SessionSettings(
         List<String> listen,
         String peerIdPrefix,
         boolean enableDht,
+        List<String> dhtBootstrap,
         boolean enableLsd,
         boolean enablePex,
         boolean enableUpnp,
@@ -79,6 +81,7 @@ public record SessionSettings(
 
     public SessionSettings {
         listen = List.copyOf(listen);
+        dhtBootstrap = List.copyOf(dhtBootstrap);
         backupTrackers = List.copyOf(backupTrackers);
         eventCategories = eventCategories.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(eventCategories));
         Objects.requireNonNull(peerIdPrefix, "peerIdPrefix");
@@ -98,6 +101,9 @@ public record SessionSettings(
         require(networkThreads >= 0, "networkThreads must not be negative");
         for (String l : listen) {
             HostPort.parse(l); // fails fast with a clear message
+        }
+        for (String b : dhtBootstrap) {
+            HostPort.parse(b);
         }
     }
 
@@ -125,6 +131,8 @@ public record SessionSettings(
         private List<String> listen = List.of("0.0.0.0:6881");
         private String peerIdPrefix = "-HV0100-";
         private boolean enableDht = true;
+        private List<String> dhtBootstrap = List.of("router.bittorrent.com:6881", "dht.transmissionbt.com:6881",
+                "router.utorrent.com:6881", "dht.libtorrent.org:25401");
         private boolean enableLsd = true;
         private boolean enablePex = true;
         private boolean enableUpnp = false;
@@ -157,6 +165,7 @@ public record SessionSettings(
             listen = s.listen;
             peerIdPrefix = s.peerIdPrefix;
             enableDht = s.enableDht;
+            dhtBootstrap = s.dhtBootstrap;
             enableLsd = s.enableLsd;
             enablePex = s.enablePex;
             enableUpnp = s.enableUpnp;
@@ -196,6 +205,12 @@ public record SessionSettings(
 
         public Builder dht(boolean on) {
             this.enableDht = on;
+            return this;
+        }
+
+        /** DHT routers ({@code host:port}) to join through; the saved routing table is used as well. */
+        public Builder dhtBootstrap(String... hostPorts) {
+            this.dhtBootstrap = List.of(hostPorts);
             return this;
         }
 
@@ -321,7 +336,7 @@ public record SessionSettings(
         }
 
         public SessionSettings build() {
-            return new SessionSettings(listen, peerIdPrefix, enableDht, enableLsd, enablePex, enableUpnp, enableNatpmp,
+            return new SessionSettings(listen, peerIdPrefix, enableDht, dhtBootstrap, enableLsd, enablePex, enableUpnp, enableNatpmp,
                     connectionsLimit, halfOpenLimit, maxConnectionsPerTorrent, maxUploadsPerTorrent, uploadRateLimit,
                     downloadRateLimit, activeDownloads, activeSeeds, activeLimit, shareRatioLimit, seedTimeLimitSeconds,
                     storage, pieceBufferBudgetBytes, encryption, transport, stateDirectory, backupTrackers,

@@ -12,6 +12,8 @@ import io.hivemind.bt.client.SessionStats;
 import io.hivemind.bt.client.TorrentHandle;
 import io.hivemind.bt.client.TorrentState;
 import io.hivemind.bt.client.net.Transport;
+import io.hivemind.bt.dht.DhtConfig;
+import io.hivemind.bt.dht.DhtNode;
 import io.hivemind.bt.storage.Storage;
 import io.hivemind.bt.tracker.TrackerClient;
 import io.hivemind.bt.tracker.TrackerTransport;
@@ -72,6 +74,7 @@ public final class DefaultSession implements Session {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SharedBucket globalUp;
     private final SharedBucket globalDown;
+    private volatile DhtNode dht;
     private volatile SessionSettings settings;
 
     private DefaultSession(SessionSettings settings, LongSupplier clock) {
@@ -96,6 +99,9 @@ public final class DefaultSession implements Session {
         DefaultSession s = new DefaultSession(settings, nanoClock);
         try {
             s.listen();
+            if (settings.enableDht()) {
+                s.startDht();
+            }
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -131,6 +137,54 @@ public final class DefaultSession implements Session {
         if (listeners.isEmpty() && !settings.listen().isEmpty()) {
             throw new ClientException("could not listen on " + String.join("; ", failures));
         }
+    }
+
+    /**
+     * Starts the DHT node on the session's event loops, on the first listen address's host and port (UDP). On a
+     * loopback-only session (tests, the quickstart) many nodes share 127.0.0.1, so the per-IP routing and rate
+     * restrictions are lifted. Bootstrap routers are resolved off the event loops.
+     */
+    private void startDht() {
+        InetSocketAddress first = listenAddresses().get(0);
+        boolean loopback = first.getAddress().isLoopbackAddress();
+        DhtConfig.Builder config = DhtConfig.builder().restrictRoutingIps(!loopback);
+        if (loopback) {
+            config.rateLimit(1_000_000, java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(5));
+        }
+        DhtNode.Builder b = DhtNode.builder().eventLoopGroup(group).channelFactory(new ReflectiveChannelFactory<>(transport.datagram()))
+                .bind(first).config(config.build());
+        if (settings.stateDirectory() != null) {
+            b.stateFile(settings.stateDirectory().resolve("dht.state"));
+        }
+        DhtNode node = b.build();
+        try {
+            node.start().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            node.close();
+            events.publish(new Event.ListenFailed(now(), "dht " + first, Torrent.rootMessage(e)));
+            LOG.log(System.Logger.Level.WARNING, "DHT disabled: {0}", Torrent.rootMessage(e));
+            return;
+        }
+        dht = node;
+        List<String> routers = settings.dhtBootstrap();
+        Thread.ofVirtual().name("hivebt-dht-bootstrap").start(() -> {
+            List<InetSocketAddress> resolved = new ArrayList<>();
+            for (String r : routers) {
+                HostPort hp = HostPort.parse(r);
+                InetSocketAddress a = new InetSocketAddress(hp.host(), hp.port());
+                if (!a.isUnresolved()) {
+                    resolved.add(a);
+                }
+            }
+            if (!resolved.isEmpty() && !closed.get()) {
+                node.bootstrap(resolved);
+            }
+        });
+    }
+
+    /** The DHT node, or null when the DHT is off or failed to start. */
+    DhtNode dht() {
+        return dht;
     }
 
     // ---- accessors for torrents and channels --------------------------------------------------------------------
@@ -312,7 +366,8 @@ public final class DefaultSession implements Session {
         }
         return new SessionStats(TimeUnit.NANOSECONDS.toSeconds(now - startedNanos), counters.payloadDown.sum(),
                 counters.payloadUp.sum(), down, up, counters.protocolDown.sum(), counters.protocolUp.sum(), peers,
-                halfOpen.get(), torrents.size(), downloading, seeding, 0, counters.hashFailures.sum(),
+                halfOpen.get(), torrents.size(), downloading, seeding, dht != null ? dht.stats().nodeCount() : 0,
+                counters.hashFailures.sum(),
                 counters.disconnectsByReason(), transport.name());
     }
 
@@ -377,6 +432,9 @@ public final class DefaultSession implements Session {
         }
         for (Channel c : listeners) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (dht != null) {
+            dht.close();
         }
         trackerClient.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);

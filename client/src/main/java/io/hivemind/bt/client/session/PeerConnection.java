@@ -46,6 +46,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
     static final Set<PeerHandshake.Feature> FEATURES = EnumSet.of(PeerHandshake.Feature.FAST,
             PeerHandshake.Feature.EXTENSION_PROTOCOL);
+    static final Set<PeerHandshake.Feature> FEATURES_WITH_DHT = EnumSet.of(PeerHandshake.Feature.FAST,
+            PeerHandshake.Feature.EXTENSION_PROTOCOL, PeerHandshake.Feature.DHT);
     /** Our BEP 10 message ids. */
     static final int UT_METADATA_ID = 3;
     static final int OUR_REQQ = 2000;
@@ -137,7 +139,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private PeerHandshake ourHandshake(byte[] infoHash) {
-        return PeerHandshake.of(FEATURES, infoHash, session.peerId());
+        boolean dht = session.dht() != null && (torrent == null || !torrent.isPrivate());
+        return PeerHandshake.of(dht ? FEATURES_WITH_DHT : FEATURES, infoHash, session.peerId());
     }
 
     @Override
@@ -247,6 +250,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         client = PeerIds.clientName(peerId);
         fast = hs.has(PeerHandshake.Feature.FAST);
         extensions = hs.has(PeerHandshake.Feature.EXTENSION_PROTOCOL);
+        boolean peerDht = hs.has(PeerHandshake.Feature.DHT);
         DisconnectReason refused = torrent.attach(this);
         if (refused != null) {
             closeReason = refused;
@@ -263,6 +267,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         pipeline.setFastExtension(fast);
         if (extensions) {
             sendExtensionHandshake();
+        }
+        if (peerDht && session.dht() != null && !torrent.isPrivate()) {
+            // BEP 5: tell DHT-capable peers our DHT port
+            session.dht().localAddresses().stream().findFirst()
+                    .ifPresent(a -> send(new PeerMessage.Port(a.getPort())));
         }
         if (torrent.picker != null) {
             metadataKnown();
@@ -451,7 +460,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 suggested.add(s.piece());
             }
             case PeerMessage.Port p -> {
-                // DHT port (BEP 5): used once the DHT is wired into the session
+                // BEP 5: the peer runs a DHT node on this port; ping it so it may enter our routing table
+                if (session.dht() != null && p.port() > 0 && address != null && !torrent.isPrivate()) {
+                    session.dht().addNode(new InetSocketAddress(address.getAddress(), p.port()));
+                }
             }
             case PeerMessage.Extended e -> {
                 try {

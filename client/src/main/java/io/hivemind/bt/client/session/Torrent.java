@@ -140,6 +140,8 @@ final class Torrent implements TorrentHandle {
     private long completedTime = -1;
     private ScheduledFuture<?> ticker;
     private long lastChoke = Long.MIN_VALUE;
+    private long nextDhtLookup = Long.MIN_VALUE;
+    private boolean dhtLookupRunning;
     private final CompletableFuture<TorrentHandle> completion = new CompletableFuture<>();
     private final CompletableFuture<Metainfo> metadataFuture = new CompletableFuture<>();
     private final IntList scratch = new IntList();
@@ -402,7 +404,7 @@ final class Torrent implements TorrentHandle {
     }
 
     boolean isPrivate() {
-        return info != null && info.isPrivate();
+        return info != null ? info.isPrivate() : metainfo != null && metainfo.info().isPrivate();
     }
 
     /** True while pieces may be requested: metadata known, checked, not paused, not in error. */
@@ -814,6 +816,9 @@ final class Torrent implements TorrentHandle {
             if (metadataExchange != null) {
                 metadataExchange.tick(now);
             }
+            if (!paused && !dhtLookupRunning && (nextDhtLookup == Long.MIN_VALUE || now >= nextDhtLookup)) {
+                dhtLookup(now);
+            }
             connectCandidates();
             if (resumeDirty && storage != null && now - lastResumeSave > RESUME_INTERVAL_NANOS) {
                 saveResume();
@@ -821,6 +826,46 @@ final class Torrent implements TorrentHandle {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "tick of " + name + " failed", e);
         }
+    }
+
+    /**
+     * BEP 5: looks the torrent up in the DHT and announces our port, every 5 minutes while it lacks data (and at
+     * start), every 15 minutes when seeding. Hybrid torrents are looked up under both info-hashes (BEP 52).
+     * Private torrents never use the DHT (BEP 27).
+     */
+    private void dhtLookup(long now) {
+        io.hivemind.bt.dht.DhtNode dht = session.dht();
+        if (dht == null || isPrivate() || (info == null && metainfo == null && magnet == null)) {
+            return;
+        }
+        nextDhtLookup = now + TimeUnit.MINUTES.toNanos(state == TorrentState.SEEDING ? 15 : 5);
+        dhtLookupRunning = true;
+        List<byte[]> ids = new ArrayList<>();
+        if (infoHashes.hasV1()) {
+            ids.add(infoHashes.v1());
+        }
+        if (infoHashes.hasV2()) {
+            ids.add(infoHashes.v2Truncated());
+        }
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        int[] accepted = new int[1];
+        for (byte[] id : ids) {
+            io.hivemind.bt.dht.NodeId target = io.hivemind.bt.dht.NodeId.of(id);
+            all.add(dht.getPeers(target).thenAcceptAsync(found -> {
+                for (InetSocketAddress a : found) {
+                    addCandidate(a, PeerCandidateList.SOURCE_DHT);
+                }
+                connectCandidates();
+            }, loop));
+            all.add(dht.announce(target, session.listenPort()).thenAcceptAsync(n -> accepted[0] += n, loop));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenCompleteAsync((v, e) -> {
+            dhtLookupRunning = false;
+            if (accepted[0] == 0) {
+                // the DHT was still empty (bootstrap under way): try again soon rather than in minutes
+                nextDhtLookup = Math.min(nextDhtLookup, session.now() + TimeUnit.SECONDS.toNanos(5));
+            }
+        }, loop);
     }
 
     private void rechoke(long now) {

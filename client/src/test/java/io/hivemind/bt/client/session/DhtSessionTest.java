@@ -1,0 +1,48 @@
+package io.hivemind.bt.client.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hivemind.bt.client.AddTorrent;
+import io.hivemind.bt.client.Session;
+import io.hivemind.bt.client.SessionSettings;
+import io.hivemind.bt.client.TorrentHandle;
+import io.hivemind.bt.dht.DhtConfig;
+import io.hivemind.bt.dht.DhtNode;
+import io.hivemind.bt.wire.create.TorrentCreator;
+import io.hivemind.bt.wire.metainfo.Metainfo;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** BEP 5 in the session: a downloader with no tracker and no peer address finds the seeder through the DHT. */
+class DhtSessionTest {
+
+    @Test
+    void downloaderFindsSeederThroughTheDht(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("seed");
+        LoopbackSwarmTest.writeRandom(data.resolve("f.bin"), 1_000_000, 7);
+        Metainfo mi = TorrentCreator.builder(data.resolve("f.bin")).pieceLength(32 * 1024).build().create();
+        try (DhtNode router = DhtNode.builder().bind(new InetSocketAddress("127.0.0.1", 0))
+                .config(DhtConfig.builder().restrictRoutingIps(false).rateLimit(1_000_000, Duration.ofSeconds(10), Duration.ofMinutes(5)).build())
+                .build()) {
+            router.start().get(10, TimeUnit.SECONDS);
+            int routerPort = router.localAddresses().get(0).getPort();
+            SessionSettings settings = SessionSettings.builder().listen("127.0.0.1:0").dht(true)
+                    .dhtBootstrap("127.0.0.1:" + routerPort).lsd(false).pex(false).build();
+            try (Session seeder = Session.builder().settings(settings).build();
+                 Session downloader = Session.builder().settings(settings).build()) {
+                TorrentHandle seed = seeder.add(AddTorrent.metainfo(mi).saveTo(data)).get(10, TimeUnit.SECONDS);
+                seed.completion().get(30, TimeUnit.SECONDS);
+                TorrentHandle h = downloader.add(AddTorrent.metainfo(mi).saveTo(tmp.resolve("dl"))).get(10, TimeUnit.SECONDS);
+                h.completion().get(90, TimeUnit.SECONDS);
+                assertArrayEquals(Files.readAllBytes(data.resolve("f.bin")), Files.readAllBytes(tmp.resolve("dl/f.bin")));
+                assertTrue(downloader.stats().dhtNodes() > 0, "downloader's routing table is empty");
+            }
+        }
+    }
+}
