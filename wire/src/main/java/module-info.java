@@ -11,6 +11,7 @@ module io.hivemind.bt.wire {
     exports io.hivemind.bt.wire.bencode;
     exports io.hivemind.bt.wire.bits;
     exports io.hivemind.bt.wire.metainfo;
+    exports io.hivemind.bt.wire.mse;
     exports io.hivemind.bt.wire.internal to io.hivemind.bt.storage, io.hivemind.bt.tracker, io.hivemind.bt.dht,
             io.hivemind.bt.client;
 }
