@@ -1,0 +1,147 @@
+package io.hivemind.bt.client.ipfilter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hivemind.bt.client.ipfilter.IpFilter.Action;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The resolved filter agrees with a naive reference model (whitelist wins, then deny, then the default) on
+ * random overlapping rules in both families, at range edges and family extremes.
+ */
+class IpFilterTest {
+
+    record Rule(Action action, boolean v4, BigInteger first, BigInteger last) {
+        boolean covers(boolean isV4, BigInteger x) {
+            return v4 == isV4 && first.compareTo(x) <= 0 && x.compareTo(last) <= 0;
+        }
+    }
+
+    static boolean naiveBlocked(List<Rule> rules, Action def, boolean v4, BigInteger x) {
+        boolean denied = def == Action.DENY;
+        for (Rule r : rules) {
+            if (r.action() == Action.ALLOW && r.covers(v4, x)) {
+                return false;
+            }
+            if (r.action() == Action.DENY && r.covers(v4, x)) {
+                denied = true;
+            }
+        }
+        return denied;
+    }
+
+    static long hi(BigInteger x) {
+        return x.shiftRight(64).longValue();
+    }
+
+    static long lo(BigInteger x) {
+        return x.longValue();
+    }
+
+    static final BigInteger V6_BASE = new BigInteger("20010db8000000000000000000000000", 16);
+    static final BigInteger V6_MAX = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+
+    @Test
+    void agreesWithNaiveModelOnRandomOverlappingRules() {
+        Random rnd = new Random(21);
+        for (int round = 0; round < 300; round++) {
+            List<Rule> rules = new ArrayList<>();
+            Action def = rnd.nextInt(5) == 0 ? Action.DENY : Action.ALLOW;
+            IpFilter.Builder b = IpFilter.builder().defaultAction(def);
+            int n = rnd.nextInt(40);
+            // A small window of each family (plus the family edges) so that rules overlap, nest and touch.
+            for (int k = 0; k < n; k++) {
+                Action a = rnd.nextInt(3) == 0 ? Action.ALLOW : Action.DENY;
+                boolean v4 = rnd.nextBoolean();
+                BigInteger base = v4 ? BigInteger.valueOf(rnd.nextInt(4) == 0 ? 0xffffff00L : 0x0a000000L)
+                        : rnd.nextInt(4) == 0 ? V6_MAX.subtract(BigInteger.valueOf(255)) : rnd.nextInt(4) == 0
+                        ? BigInteger.ZERO : V6_BASE.add(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.valueOf(128)));
+                BigInteger f = base.add(BigInteger.valueOf(rnd.nextInt(256)));
+                BigInteger l = f.add(BigInteger.valueOf(rnd.nextInt(40)));
+                BigInteger max = v4 ? BigInteger.valueOf(0xffffffffL) : V6_MAX;
+                if (l.compareTo(max) > 0) {
+                    l = max;
+                }
+                rules.add(new Rule(a, v4, f, l));
+                if (v4) {
+                    b.addV4(a, f.intValue(), l.intValue());
+                } else {
+                    b.addV6(a, hi(f), lo(f), hi(l), lo(l));
+                }
+            }
+            IpFilter filter = b.build();
+            for (int q = 0; q < 600; q++) {
+                boolean v4 = rnd.nextBoolean();
+                BigInteger x;
+                if (v4) {
+                    long[] bases = {0x0a000000L, 0xffffff00L, 0, 0x09ffffffL};
+                    x = BigInteger.valueOf(bases[rnd.nextInt(bases.length)] + rnd.nextInt(300));
+                    if (x.compareTo(BigInteger.valueOf(0xffffffffL)) > 0) {
+                        x = BigInteger.valueOf(0xffffffffL);
+                    }
+                    assertEquals(naiveBlocked(rules, def, true, x), filter.isBlockedV4(x.intValue()), "v4 " + x);
+                } else {
+                    BigInteger[] bases = {V6_BASE.add(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.valueOf(128))),
+                            V6_MAX.subtract(BigInteger.valueOf(299)), BigInteger.ZERO};
+                    x = bases[rnd.nextInt(bases.length)].add(BigInteger.valueOf(rnd.nextInt(300)));
+                    if (x.compareTo(V6_MAX) > 0) {
+                        x = V6_MAX;
+                    }
+                    assertEquals(naiveBlocked(rules, def, false, x), filter.isBlockedV6(hi(x), lo(x)), "v6 " + x.toString(16));
+                }
+            }
+        }
+    }
+
+    @Test
+    void familyEdgesAndWhitelistMode() throws Exception {
+        IpFilter f = IpFilter.builder().deny("0.0.0.0/0").allow("192.168.1.0/24").deny("::/0").allow("::1").build();
+        assertTrue(f.isBlocked(InetAddress.getByName("0.0.0.0")));
+        assertTrue(f.isBlocked(InetAddress.getByName("255.255.255.255")));
+        assertFalse(f.isBlocked(InetAddress.getByName("192.168.1.77")));
+        assertTrue(f.isBlocked(InetAddress.getByName("192.168.2.0")));
+        assertFalse(f.isBlocked(InetAddress.getByName("::1")));
+        assertTrue(f.isBlocked(InetAddress.getByName("::")));
+        assertTrue(f.isBlocked(InetAddress.getByName("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")));
+        assertEquals(2, f.blockedRangesV4());
+        assertEquals(2, f.blockedRangesV6());
+
+        IpFilter whitelist = IpFilter.builder().defaultAction(Action.DENY).allow("10.0.0.0/8").allow("fd00::/8").build();
+        assertFalse(whitelist.isBlocked(InetAddress.getByName("10.9.8.7")));
+        assertTrue(whitelist.isBlocked(InetAddress.getByName("11.0.0.0")));
+        assertFalse(whitelist.isBlocked(InetAddress.getByName("fd12::1")));
+        assertTrue(whitelist.isBlocked(InetAddress.getByName("fe80::1")));
+    }
+
+    @Test
+    void mappedAndRawAddressesUseTheIpv4Rules() throws Exception {
+        IpFilter f = IpFilter.builder().deny("1.2.3.0/24").build();
+        byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 1, 2, 3, 4};
+        assertTrue(f.isBlocked(mapped));
+        assertTrue(f.isBlocked(new byte[] {1, 2, 3, (byte) 255}));
+        assertFalse(f.isBlocked(new byte[] {1, 2, 4, 0}));
+        assertTrue(f.isBlockedV4(0x01020304));
+        assertTrue(f.isBlocked(new InetSocketAddress(InetAddress.getByName("1.2.3.9"), 6881)));
+        assertFalse(f.isBlocked(InetSocketAddress.createUnresolved("1.2.3.9", 6881)));
+        assertThrows(IllegalArgumentException.class, () -> f.isBlocked(new byte[5]));
+        assertFalse(IpFilter.allowAll().isBlocked(InetAddress.getByName("1.2.3.4")));
+        assertTrue(IpFilter.allowAll().isEmpty());
+    }
+
+    @Test
+    void overlappingAndAdjacentRulesMerge() {
+        IpFilter f = IpFilter.builder().deny("1.0.0.0 - 1.0.0.10").deny("1.0.0.11 - 1.0.0.20").deny("1.0.0.5 - 1.0.0.7")
+                .deny("2001:db8::/64").deny("2001:db8:0:1::/64").build();
+        assertEquals(1, f.blockedRangesV4());
+        assertEquals(1, f.blockedRangesV6());
+    }
+}
