@@ -20,8 +20,11 @@ import java.util.Objects;
  * <p><b>Implementation note.</b> {@link Builder#build()} resolves all rules into one sorted list of disjoint,
  * non-adjacent blocked ranges per family ((deny ∪ default) minus allow, merged), kept in primitive arrays:
  * IPv4 bounds as {@code int}s with the sign bit flipped so signed comparison is unsigned order, IPv6 bounds as
- * two {@code long}s each. A lookup is one binary search (⌈log₂ n⌉ + 1 probes: 21 for a million ranges) with no
- * allocation on the {@code int}, {@code long} and {@code byte[]} paths. Building sorts with
+ * two {@code long}s each. A lookup is one binary search with no allocation on the {@code int}, {@code long} and
+ * {@code byte[]} paths. For IPv4 lists of 256 ranges or more, a 65,537-entry table (256 KiB) indexed by the
+ * address's top 16 bits narrows the search to the ranges starting in that /16 (about 15 for a million random
+ * ranges), which saves most of the cache misses of a plain binary search over 8 MB of bounds. IPv6 lists cluster
+ * in few prefixes, so they get the plain search. Building sorts with
  * {@link Arrays#sort(long[])} for IPv4 (start and end packed in one long) and a merge sort of indices for IPv6;
  * a million ranges build in well under a second ({@code IpFilterLoaderTest}, {@code IpFilterBenchmark}).
  * libtorrent's {@code ip_filter} keeps a {@code std::set} of ranges, which is the same idea with pointers.
@@ -39,6 +42,8 @@ public final class IpFilter {
     // Blocked IPv4 ranges, sign-flipped, sorted, disjoint.
     private final int[] v4Start;
     private final int[] v4End;
+    // v4Bucket[b] = number of ranges starting below address b << 16 (65537 entries), or null for small filters.
+    private final int[] v4Bucket;
     // Blocked IPv6 ranges, sorted, disjoint, compared unsigned.
     private final long[] v6StartHi;
     private final long[] v6StartLo;
@@ -48,10 +53,26 @@ public final class IpFilter {
     private IpFilter(int[] v4Start, int[] v4End, long[] v6StartHi, long[] v6StartLo, long[] v6EndHi, long[] v6EndLo) {
         this.v4Start = v4Start;
         this.v4End = v4End;
+        this.v4Bucket = v4Start.length < BUCKET_THRESHOLD ? null : buckets(v4Start);
         this.v6StartHi = v6StartHi;
         this.v6StartLo = v6StartLo;
         this.v6EndHi = v6EndHi;
         this.v6EndLo = v6EndLo;
+    }
+
+    private static final int BUCKET_THRESHOLD = 256;
+
+    private static int[] buckets(int[] flippedStarts) {
+        int[] b = new int[65537];
+        int i = 0;
+        for (int bucket = 0; bucket <= 65536; bucket++) {
+            long bound = (long) bucket << 16; // unsigned address where this bucket begins
+            while (i < flippedStarts.length && ((flippedStarts[i] ^ Integer.MIN_VALUE) & 0xffffffffL) < bound) {
+                i++;
+            }
+            b[bucket] = i;
+        }
+        return b;
     }
 
     /** A filter that blocks nothing. */
@@ -115,6 +136,17 @@ public final class IpFilter {
         int x = address ^ Integer.MIN_VALUE;
         int lo = 0;
         int hi = starts.length - 1;
+        int[] bucket = v4Bucket;
+        if (bucket != null) {
+            // Only ranges starting inside this /16 can be the answer, else the last one starting before it.
+            int b = address >>> 16;
+            lo = bucket[b];
+            hi = bucket[b + 1] - 1;
+            if (hi < lo) {
+                hi = lo - 1;
+                return hi >= 0 && x <= v4End[hi];
+            }
+        }
         // Find the last range whose start <= x.
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;

@@ -102,6 +102,49 @@ class IpFilterTest {
         }
     }
 
+    /** Enough IPv4 rules to switch on the /16 bucket table; rules span buckets, queries hit bucket edges. */
+    @Test
+    void bucketedIpv4LookupAgreesWithNaiveModel() {
+        Random rnd = new Random(33);
+        for (int round = 0; round < 5; round++) {
+            int n = 1000 + rnd.nextInt(3000);
+            long[] first = new long[n];
+            long[] last = new long[n];
+            boolean[] allow = new boolean[n];
+            IpFilter.Builder b = IpFilter.builder();
+            for (int k = 0; k < n; k++) {
+                long base = (long) rnd.nextInt(64) << 16 | 0x0a000000L;
+                first[k] = rnd.nextInt(10) == 0 ? rnd.nextLong(0x100000000L) : base + rnd.nextInt(0x20000) - 0x8000;
+                last[k] = Math.min(0xffffffffL, first[k] + (rnd.nextInt(50) == 0 ? rnd.nextInt(0x40000) : rnd.nextInt(50)));
+                allow[k] = rnd.nextInt(6) == 0;
+                b.addV4(allow[k] ? Action.ALLOW : Action.DENY, (int) first[k], (int) last[k]);
+            }
+            IpFilter f = b.build();
+            assertTrue(f.blockedRangesV4() >= 256, "bucket table in use: " + f);
+            for (int q = 0; q < 20_000; q++) {
+                long x = switch (rnd.nextInt(4)) {
+                    case 0 -> ((long) rnd.nextInt(70) << 16 | 0x0a000000L) + rnd.nextInt(3) - 1;
+                    case 1 -> first[rnd.nextInt(n)] + rnd.nextInt(3) - 1;
+                    case 2 -> last[rnd.nextInt(n)] + rnd.nextInt(3) - 1;
+                    default -> rnd.nextLong(0x100000000L);
+                };
+                x = Math.max(0, Math.min(0xffffffffL, x));
+                boolean denied = false;
+                boolean allowed = false;
+                for (int k = 0; k < n; k++) {
+                    if (first[k] <= x && x <= last[k]) {
+                        if (allow[k]) {
+                            allowed = true;
+                        } else {
+                            denied = true;
+                        }
+                    }
+                }
+                assertEquals(denied && !allowed, f.isBlockedV4((int) x), "x=" + Long.toHexString(x));
+            }
+        }
+    }
+
     @Test
     void familyEdgesAndWhitelistMode() throws Exception {
         IpFilter f = IpFilter.builder().deny("0.0.0.0/0").allow("192.168.1.0/24").deny("::/0").allow("::1").build();
