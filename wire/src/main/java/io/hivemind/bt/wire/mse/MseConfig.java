@@ -16,17 +16,24 @@ import java.util.Set;
  *                          plaintext, which is faster: libtorrent's default is the same)
  * @param handshakeTimeout  from the handler being added to the end of the MSE handshake
  * @param maxPadLength      the most random padding we send after our public key (0..512; the spec's maximum)
- * @param maxInitialPayload initiator: the most bytes of queued writes sent along as the initial payload (IA);
- *                          responder: the longest IA accepted (0..65535)
+ * @param maxInitialPayload responder: the longest initial payload (IA) accepted (0..65535)
+ * @param initialPayloadSendLimit initiator: the most bytes of queued writes sent along as IA (0..65535, 0 sends
+ *                          none). The default, 68, carries exactly the BitTorrent handshake, which is what
+ *                          libtorrent and Transmission send and expect; more would be legal but untested with
+ *                          other clients.
  * @param random            the source of private keys and padding; must be thread-safe ({@link SecureRandom} is)
  */
 public record MseConfig(MsePolicy policy, Set<CryptoMethod> allowedMethods, boolean preferRc4,
-                        Duration handshakeTimeout, int maxPadLength, int maxInitialPayload, Random random) {
+                        Duration handshakeTimeout, int maxPadLength, int maxInitialPayload,
+                        int initialPayloadSendLimit, Random random) {
 
     /** The spec's bound on PadA, PadB, PadC and PadD. */
     public static final int MAX_PAD = 512;
 
-    /** Enabled, both methods allowed, plaintext preferred, 15 s timeout, full padding, IA up to 65535 bytes. */
+    /**
+     * Enabled, both methods allowed, plaintext preferred, 15 s timeout, full padding, IA accepted up to 65535
+     * bytes and sent up to 68.
+     */
     public static final MseConfig DEFAULT = builder().build();
 
     public MseConfig {
@@ -45,6 +52,9 @@ public record MseConfig(MsePolicy policy, Set<CryptoMethod> allowedMethods, bool
         }
         if (maxInitialPayload < 0 || maxInitialPayload > 0xffff) {
             throw new IllegalArgumentException("maxInitialPayload must be 0..65535: " + maxInitialPayload);
+        }
+        if (initialPayloadSendLimit < 0 || initialPayloadSendLimit > 0xffff) {
+            throw new IllegalArgumentException("initialPayloadSendLimit must be 0..65535: " + initialPayloadSendLimit);
         }
     }
 
@@ -65,6 +75,7 @@ public record MseConfig(MsePolicy policy, Set<CryptoMethod> allowedMethods, bool
         b.handshakeTimeout = handshakeTimeout;
         b.maxPadLength = maxPadLength;
         b.maxInitialPayload = maxInitialPayload;
+        b.initialPayloadSendLimit = initialPayloadSendLimit;
         b.random = random;
         return b;
     }
@@ -77,6 +88,7 @@ public record MseConfig(MsePolicy policy, Set<CryptoMethod> allowedMethods, bool
         private Duration handshakeTimeout = Duration.ofSeconds(15);
         private int maxPadLength = MAX_PAD;
         private int maxInitialPayload = 0xffff;
+        private int initialPayloadSendLimit = 68;
         private Random random = new SecureRandom();
 
         private Builder() {
@@ -117,6 +129,11 @@ public record MseConfig(MsePolicy policy, Set<CryptoMethod> allowedMethods, bool
             return this;
         }
 
+        public Builder initialPayloadSendLimit(int limit) {
+            this.initialPayloadSendLimit = limit;
+            return this;
+        }
+
         public Builder random(Random random) {
             this.random = random;
             return this;
@@ -124,7 +141,7 @@ public record MseConfig(MsePolicy policy, Set<CryptoMethod> allowedMethods, bool
 
         public MseConfig build() {
             return new MseConfig(policy, allowedMethods, preferRc4, handshakeTimeout, maxPadLength,
-                    maxInitialPayload, random);
+                    maxInitialPayload, initialPayloadSendLimit, random);
         }
     }
 }

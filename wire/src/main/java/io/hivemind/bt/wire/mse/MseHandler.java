@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Initiator</b> ({@link #initiator}): sends step 1 when the channel is active; on the peer's 96-byte key
  * it sends step 3, taking writes already queued by the handlers behind it (normally the 68-byte BitTorrent
- * handshake) as the initial payload IA, up to {@link MseConfig#maxInitialPayload()}; it then looks for the
+ * handshake) as the initial payload IA, up to {@link MseConfig#initialPayloadSendLimit()}; it then looks for the
  * encrypted VC within PadB's 512-byte bound and reads crypto_select and PadD.
  *
  * <p><b>Responder</b> ({@link #responder}): if the first 20 bytes are {@code \x13BitTorrent protocol} the
@@ -543,7 +543,7 @@ public final class MseHandler extends ChannelDuplexHandler {
         int ia = 0;
         while (!pending.isEmpty()) {
             PendingWrite w = pending.peekFirst();
-            if (!(w.msg() instanceof ByteBuf b) || ia + b.readableBytes() > config.maxInitialPayload()) {
+            if (!(w.msg() instanceof ByteBuf b) || ia + b.readableBytes() > config.initialPayloadSendLimit()) {
                 break;
             }
             ia += b.readableBytes();

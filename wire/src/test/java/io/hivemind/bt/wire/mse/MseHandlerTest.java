@@ -283,6 +283,34 @@ class MseHandlerTest {
         return -1;
     }
 
+    /** IA carries the queued writes that fit the send limit (whole writes only); the rest follows as ENCRYPT2. */
+    @ParameterizedTest(name = "send limit {0}")
+    @ValueSource(ints = {0, 67, 68, 200, 65535})
+    void initialPayloadCarriesWholeQueuedWritesUpToTheLimit(int limit) {
+        MseConfig i = config(MsePolicy.FORCED, EnumSet.of(CryptoMethod.RC4), false, 3).toBuilder()
+                .initialPayloadSendLimit(limit).build();
+        MseConfig r = config(MsePolicy.FORCED, EnumSet.of(CryptoMethod.RC4), false, 4);
+        Capture ca = new Capture();
+        Capture cb = new Capture();
+        EmbeddedChannel a = new EmbeddedChannel(MseHandler.initiator(i, SKEY), ca);
+        EmbeddedChannel b = new EmbeddedChannel(MseHandler.responder(r, index(SKEY)), cb);
+        byte[] second = bytes(100, 5);
+        ByteBuf w1 = Unpooled.wrappedBuffer(btHandshake(1));
+        ByteBuf w2 = Unpooled.wrappedBuffer(second);
+        io.netty.channel.ChannelFuture f1 = a.writeAndFlush(w1);
+        io.netty.channel.ChannelFuture f2 = a.writeAndFlush(w2);
+        Pipe pipe = new Pipe(a, b, Pipe.WHOLE, Pipe.WHOLE);
+        pipe.run();
+        int expectedIa = limit >= 168 ? 168 : limit >= 68 ? 68 : 0;
+        assertEquals(expectedIa, cb.event().result().initialPayloadBytes());
+        assertArrayEquals(concat(btHandshake(1), second), cb.received());
+        assertTrue(f1.isSuccess() && f2.isSuccess());
+        assertEquals(0, w1.refCnt());
+        assertEquals(0, w2.refCnt());
+        a.finishAndReleaseAll();
+        b.finishAndReleaseAll();
+    }
+
     @org.junit.jupiter.api.Test
     void disabledInitiatorIsAPassThrough() {
         Capture c = new Capture();
