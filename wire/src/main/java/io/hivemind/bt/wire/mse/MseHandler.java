@@ -176,8 +176,9 @@ public final class MseHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        start();
+        // Let the handlers behind us see the channel first: what they write now is queued (and rides as IA).
         super.channelActive(ctx);
+        start();
     }
 
     private void start() {

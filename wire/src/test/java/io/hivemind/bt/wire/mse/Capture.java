@@ -14,6 +14,12 @@ final class Capture extends ChannelInboundHandlerAdapter {
     /** Bytes received before the completion event (must stay 0). */
     int bytesBeforeEvent;
     boolean inactive;
+    boolean active;
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        active = true;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -317,6 +317,7 @@ class MseHandlerTest {
         MseHandler h = MseHandler.initiator(config(MsePolicy.DISABLED, EnumSet.allOf(CryptoMethod.class), false, 1), SKEY);
         EmbeddedChannel ch = new EmbeddedChannel(h, c);
         assertNull(ch.pipeline().get(MseHandler.class));
+        assertTrue(c.active, "channelActive reached the next handler");
         assertTrue(c.event().isSuccess());
         assertFalse(c.event().result().mseHandshake());
         ByteBuf out = Unpooled.wrappedBuffer(btHandshake(1));
