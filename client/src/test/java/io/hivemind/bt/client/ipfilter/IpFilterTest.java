@@ -145,6 +145,55 @@ class IpFilterTest {
         }
     }
 
+    /** Enough IPv6 ranges for the two-level search (blocks of 32), across a carry of the low 64 bits. */
+    @Test
+    void sampledIpv6LookupAgreesWithNaiveModel() {
+        Random rnd = new Random(34);
+        for (int round = 0; round < 5; round++) {
+            int n = 100 + rnd.nextInt(3000);
+            long[][] first = new long[n][];
+            long[][] last = new long[n][];
+            boolean[] allow = new boolean[n];
+            IpFilter.Builder b = IpFilter.builder();
+            for (int k = 0; k < n; k++) {
+                long hi = 0x20010db800000000L + rnd.nextInt(2);
+                long lo = hi == 0x20010db800000000L ? -1L - rnd.nextInt(200_000) : rnd.nextInt(200_000);
+                long len = rnd.nextInt(40) == 0 ? rnd.nextInt(100_000) : rnd.nextInt(60);
+                long lastLo = lo + len;
+                long lastHi = Long.compareUnsigned(lastLo, lo) < 0 ? hi + 1 : hi;
+                first[k] = new long[] {hi, lo};
+                last[k] = new long[] {lastHi, lastLo};
+                allow[k] = rnd.nextInt(6) == 0;
+                b.addV6(allow[k] ? Action.ALLOW : Action.DENY, hi, lo, lastHi, lastLo);
+            }
+            IpFilter f = b.build();
+            assertTrue(f.blockedRangesV6() > 64, "several blocks: " + f);
+            for (int q = 0; q < 20_000; q++) {
+                long[] base = switch (rnd.nextInt(3)) {
+                    case 0 -> first[rnd.nextInt(n)];
+                    case 1 -> last[rnd.nextInt(n)];
+                    default -> new long[] {0x20010db800000000L, -1L - rnd.nextInt(200_000)};
+                };
+                long d = rnd.nextInt(3) - 1;
+                long lo = base[1] + d;
+                long hi = d > 0 && lo == 0 ? base[0] + 1 : d < 0 && base[1] == 0 ? base[0] - 1 : base[0];
+                boolean denied = false;
+                boolean allowed = false;
+                for (int k = 0; k < n; k++) {
+                    if (IpFilter.compare(first[k][0], first[k][1], hi, lo) <= 0
+                            && IpFilter.compare(hi, lo, last[k][0], last[k][1]) <= 0) {
+                        if (allow[k]) {
+                            allowed = true;
+                        } else {
+                            denied = true;
+                        }
+                    }
+                }
+                assertEquals(denied && !allowed, f.isBlockedV6(hi, lo), Long.toHexString(hi) + ":" + Long.toHexString(lo));
+            }
+        }
+    }
+
     @Test
     void familyEdgesAndWhitelistMode() throws Exception {
         IpFilter f = IpFilter.builder().deny("0.0.0.0/0").allow("192.168.1.0/24").deny("::/0").allow("::1").build();
