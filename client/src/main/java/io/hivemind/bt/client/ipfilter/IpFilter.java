@@ -179,33 +179,39 @@ public final class IpFilter {
             return isBlockedV4((int) low);
         }
         // First level: the last sampled start <= x names the block of SAMPLE ranges holding the answer.
+        // Both searches are branch-free (the JIT turns the ternaries into conditional moves): with random
+        // addresses a branchy search mispredicts about half of its steps.
         long[] sample = v6Sample;
-        int lo = 0;
-        int hi = sample.length / 2 - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (compare(sample[2 * mid], sample[2 * mid + 1], high, low) <= 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        if (hi < 0) {
+        int n = sample.length / 2;
+        if (n == 0) {
             return false;
         }
-        long[] st = v6Start;
-        int from = hi * SAMPLE;
-        lo = from + 1;
-        hi = Math.min(st.length / 2, from + SAMPLE) - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (compare(st[2 * mid], st[2 * mid + 1], high, low) <= 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
+        int base = 0;
+        for (int len = n; len > 1; ) {
+            int half = len >>> 1;
+            int probe = base + half;
+            base = lessOrEqual(sample[2 * probe], sample[2 * probe + 1], high, low) ? probe : base;
+            len -= half;
         }
-        return compare(high, low, v6End[2 * hi], v6End[2 * hi + 1]) <= 0;
+        if (!lessOrEqual(sample[2 * base], sample[2 * base + 1], high, low)) {
+            return false; // below the first range
+        }
+        long[] st = v6Start;
+        base *= SAMPLE;
+        for (int len = Math.min(st.length / 2 - base, SAMPLE); len > 1; ) {
+            int half = len >>> 1;
+            int probe = base + half;
+            base = lessOrEqual(st[2 * probe], st[2 * probe + 1], high, low) ? probe : base;
+            len -= half;
+        }
+        return lessOrEqual(high, low, v6End[2 * base], v6End[2 * base + 1]);
+    }
+
+    /** (aHi, aLo) <= (bHi, bLo), unsigned 128-bit, without branches. */
+    private static boolean lessOrEqual(long aHi, long aLo, long bHi, long bLo) {
+        long ah = aHi + Long.MIN_VALUE;
+        long bh = bHi + Long.MIN_VALUE;
+        return ah < bh | ah == bh & aLo + Long.MIN_VALUE <= bLo + Long.MIN_VALUE;
     }
 
     static int compare(long aHi, long aLo, long bHi, long bLo) {
