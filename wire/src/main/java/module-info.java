@@ -13,6 +13,7 @@ module io.hivemind.bt.wire {
     exports io.hivemind.bt.wire.metainfo;
     exports io.hivemind.bt.wire.peer;
     exports io.hivemind.bt.wire.ext;
+    exports io.hivemind.bt.wire.mse;
     exports io.hivemind.bt.wire.internal to io.hivemind.bt.storage, io.hivemind.bt.tracker, io.hivemind.bt.dht,
             io.hivemind.bt.client;
 }
