@@ -12,5 +12,6 @@ module io.hivemind.bt.client {
     requires io.netty.transport.classes.io_uring;
 
     exports io.hivemind.bt.client;
+    exports io.hivemind.bt.client.ipfilter;
     opens io.hivemind.bt.client.cli to info.picocli;
 }

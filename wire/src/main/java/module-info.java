@@ -15,6 +15,7 @@ module io.hivemind.bt.wire {
     exports io.hivemind.bt.wire.ext;
     exports io.hivemind.bt.wire.magnet;
     exports io.hivemind.bt.wire.create;
+    exports io.hivemind.bt.wire.mse;
     exports io.hivemind.bt.wire.internal to io.hivemind.bt.storage, io.hivemind.bt.tracker, io.hivemind.bt.dht,
             io.hivemind.bt.client;
 }
