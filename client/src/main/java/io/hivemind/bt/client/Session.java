@@ -48,6 +48,15 @@ public interface Session extends AutoCloseable {
     /** Our 20-byte peer id. */
     byte[] peerId();
 
+    /**
+     * Replaces the programmatic IP filter rules (whitelist and blacklist, the seed's SecurityManager); peers it blocks
+     * are refused on incoming and outgoing connections and dropped from tracker, DHT and PEX answers. A blocklist
+     * file from the settings applies on top.
+     */
+    default void setIpFilter(io.hivemind.bt.client.ipfilter.IpFilter filter) {
+        throw new UnsupportedOperationException("this session has no IP filter");
+    }
+
     /** Stops everything cleanly and waits for it. */
     @Override
     void close();

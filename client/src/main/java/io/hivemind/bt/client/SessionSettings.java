@@ -33,6 +33,7 @@ import java.util.Set;
  * @param storage                 which piece store implementation to use
  * @param pieceBufferBudgetBytes  off-heap memory for pieces being downloaded
  * @param encryption              MSE/PE policy
+ * @param blocklistFile           a P2P blocklist (eMule .dat, PeerGuardian .p2p, CIDR lines), or null; reloaded when it changes
  * @param transport               network transport (AUTO = io_uring, else epoll, else NIO)
  * @param stateDirectory          where resume data and settings live, or null for none (nothing survives a restart)
  * @param backupTrackers          trackers added as a last tier to every public torrent ({@code HIVEBT_TRACKERS})
@@ -63,6 +64,7 @@ public record SessionSettings(
         StorageKind storage,
         long pieceBufferBudgetBytes,
         EncryptionPolicy encryption,
+        Path blocklistFile,
         TransportKind transport,
         Path stateDirectory,
         List<String> backupTrackers,
@@ -151,6 +153,7 @@ public record SessionSettings(
         private StorageKind storage = StorageKind.POSITIONAL;
         private long pieceBufferBudgetBytes = 256L << 20;
         private EncryptionPolicy encryption = EncryptionPolicy.ENABLED;
+        private Path blocklistFile;
         private TransportKind transport = TransportKind.AUTO;
         private Path stateDirectory;
         private List<String> backupTrackers = List.of();
@@ -184,6 +187,7 @@ public record SessionSettings(
             storage = s.storage;
             pieceBufferBudgetBytes = s.pieceBufferBudgetBytes;
             encryption = s.encryption;
+            blocklistFile = s.blocklistFile;
             transport = s.transport;
             stateDirectory = s.stateDirectory;
             backupTrackers = s.backupTrackers;
@@ -304,6 +308,12 @@ public record SessionSettings(
             return this;
         }
 
+        /** A P2P blocklist file to filter peers with (null: none). */
+        public Builder blocklistFile(Path file) {
+            this.blocklistFile = file;
+            return this;
+        }
+
         public Builder transport(TransportKind kind) {
             this.transport = kind;
             return this;
@@ -339,7 +349,7 @@ public record SessionSettings(
             return new SessionSettings(listen, peerIdPrefix, enableDht, dhtBootstrap, enableLsd, enablePex, enableUpnp, enableNatpmp,
                     connectionsLimit, halfOpenLimit, maxConnectionsPerTorrent, maxUploadsPerTorrent, uploadRateLimit,
                     downloadRateLimit, activeDownloads, activeSeeds, activeLimit, shareRatioLimit, seedTimeLimitSeconds,
-                    storage, pieceBufferBudgetBytes, encryption, transport, stateDirectory, backupTrackers,
+                    storage, pieceBufferBudgetBytes, encryption, blocklistFile, transport, stateDirectory, backupTrackers,
                     eventCategories, eventQueueCapacity, networkThreads);
         }
     }

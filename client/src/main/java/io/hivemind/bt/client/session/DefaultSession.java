@@ -12,7 +12,14 @@ import io.hivemind.bt.client.SessionStats;
 import io.hivemind.bt.client.TorrentHandle;
 import io.hivemind.bt.client.TorrentState;
 import io.hivemind.bt.client.net.Transport;
+import io.hivemind.bt.client.ipfilter.FilterPoint;
+import io.hivemind.bt.client.ipfilter.IpFilter;
+import io.hivemind.bt.client.ipfilter.ReloadableIpFilter;
 import io.hivemind.bt.dht.DhtConfig;
+import io.hivemind.bt.wire.mse.CryptoMethod;
+import io.hivemind.bt.wire.mse.MseConfig;
+import io.hivemind.bt.wire.mse.MsePolicy;
+import io.hivemind.bt.wire.mse.MseSkeyIndex;
 import io.hivemind.bt.dht.DhtNode;
 import io.hivemind.bt.storage.Storage;
 import io.hivemind.bt.tracker.TrackerClient;
@@ -75,6 +82,10 @@ public final class DefaultSession implements Session {
     private final SharedBucket globalUp;
     private final SharedBucket globalDown;
     private volatile DhtNode dht;
+    private final MseSkeyIndex skeys = new MseSkeyIndex();
+    private volatile MseConfig mse;
+    private final ReloadableIpFilter blocklist = new ReloadableIpFilter();
+    private volatile IpFilter ipRules = IpFilter.builder().build();
     private volatile SessionSettings settings;
 
     private DefaultSession(SessionSettings settings, LongSupplier clock) {
@@ -92,6 +103,35 @@ public final class DefaultSession implements Session {
         this.events = new EventStream(settings.eventQueueCapacity());
         this.globalUp = new SharedBucket(settings.uploadRateLimit(), startedNanos);
         this.globalDown = new SharedBucket(settings.downloadRateLimit(), startedNanos);
+        this.mse = mseConfig(settings.encryption());
+        loadBlocklist(settings.blocklistFile());
+    }
+
+    /**
+     * MSE/PE settings for a policy: ENABLED offers both plaintext and RC4 after an encrypted handshake (libtorrent's
+     * default, plaintext preferred); FORCED requires the encrypted handshake and RC4 for the whole stream.
+     */
+    private static MseConfig mseConfig(SessionSettings.EncryptionPolicy policy) {
+        return switch (policy) {
+            case DISABLED -> MseConfig.builder().policy(MsePolicy.DISABLED).build();
+            case ENABLED -> MseConfig.builder().policy(MsePolicy.ENABLED)
+                    .allowedMethods(CryptoMethod.PLAINTEXT, CryptoMethod.RC4).build();
+            case FORCED -> MseConfig.builder().policy(MsePolicy.FORCED).allowedMethods(CryptoMethod.RC4).build();
+        };
+    }
+
+    private void loadBlocklist(java.nio.file.Path file) {
+        if (file == null) {
+            blocklist.setSources(List.of());
+            blocklist.set(IpFilter.builder().build());
+            return;
+        }
+        blocklist.setSources(List.of(new ReloadableIpFilter.Source(file, IpFilter.Action.DENY)));
+        try {
+            blocklist.reload();
+        } catch (IOException | RuntimeException e) {
+            throw new ClientException("cannot load the blocklist " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Starts a session: event loops, storage, listening sockets. Fails with {@link ClientException} if no address binds. */
@@ -185,6 +225,27 @@ public final class DefaultSession implements Session {
     /** The DHT node, or null when the DHT is off or failed to start. */
     DhtNode dht() {
         return dht;
+    }
+
+    /** True if {@code address} may not be talked to (the programmatic rules or the blocklist block it); counted. */
+    boolean isBlocked(java.net.InetAddress address, FilterPoint point) {
+        if (address == null) {
+            return false;
+        }
+        return ipRules.isBlocked(address) || blocklist.check(address, point);
+    }
+
+    @Override
+    public void setIpFilter(IpFilter filter) {
+        this.ipRules = java.util.Objects.requireNonNull(filter, "filter");
+    }
+
+    MseConfig mseConfig() {
+        return mse;
+    }
+
+    MseSkeyIndex skeys() {
+        return skeys;
     }
 
     // ---- accessors for torrents and channels --------------------------------------------------------------------
@@ -291,6 +352,9 @@ public final class DefaultSession implements Session {
             }
         }
         torrents.add(t);
+        for (IdKey k : keys) {
+            skeys.add(k.id());
+        }
         events.publish(new Event.TorrentAdded(now(), ih, t.name()));
         return t.start().thenApply(v -> (TorrentHandle) t);
     }
@@ -315,6 +379,7 @@ public final class DefaultSession implements Session {
         return t.shutdown(true, deleteData).whenComplete((v, e) -> {
             for (IdKey k : wireKeys(t.infoHashes())) {
                 byWireId.remove(k, t);
+                skeys.remove(k.id());
             }
             torrents.remove(t);
             events.publish(new Event.TorrentRemoved(now(), t.infoHashes()));
@@ -388,6 +453,10 @@ public final class DefaultSession implements Session {
             return CompletableFuture.failedFuture(new ClientException("listen addresses cannot change in a running session"));
         }
         settings = newSettings;
+        mse = mseConfig(newSettings.encryption());
+        if (!java.util.Objects.equals(old.blocklistFile(), newSettings.blocklistFile())) {
+            loadBlocklist(newSettings.blocklistFile());
+        }
         long now = now();
         globalUp.setRate(newSettings.uploadRateLimit(), now);
         globalDown.setRate(newSettings.downloadRateLimit(), now);

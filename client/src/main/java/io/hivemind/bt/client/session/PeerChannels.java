@@ -5,7 +5,13 @@ import io.hivemind.bt.wire.peer.PeerHandshakeEncoder;
 import io.hivemind.bt.wire.peer.PeerIdleHandler;
 import io.hivemind.bt.wire.peer.PeerMessageDecoder;
 import io.hivemind.bt.wire.peer.PeerMessageEncoder;
+import io.hivemind.bt.client.DisconnectReason;
+import io.hivemind.bt.client.ipfilter.FilterPoint;
+import io.hivemind.bt.wire.mse.MseConfig;
+import io.hivemind.bt.wire.mse.MseHandler;
+import io.hivemind.bt.wire.mse.MsePolicy;
 import io.netty.channel.ChannelPipeline;
+import java.net.InetSocketAddress;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
@@ -19,15 +25,28 @@ final class PeerChannels {
     }
 
     static void initIncoming(SocketChannel ch, DefaultSession session) {
+        InetSocketAddress remote = ch.remoteAddress();
+        if (remote != null && session.isBlocked(remote.getAddress(), FilterPoint.INCOMING_CONNECTION)) {
+            session.counters().disconnected(DisconnectReason.IP_FILTERED);
+            ch.close();
+            return;
+        }
         PeerConnection conn = new PeerConnection(session, null, true, null);
-        build(ch.pipeline(), PeerHandshakeDecoder.incoming(h -> !session.isClosed() && session.torrentFor(h) != null), conn);
+        MseConfig mse = session.mseConfig();
+        MseHandler crypto = mse.policy() == MsePolicy.DISABLED ? null : MseHandler.responder(mse, session.skeys());
+        build(ch.pipeline(), crypto, PeerHandshakeDecoder.incoming(h -> !session.isClosed() && session.torrentFor(h) != null), conn);
     }
 
-    static void initOutgoing(SocketChannel ch, PeerConnection conn, byte[][] acceptedInfoHashes) {
-        build(ch.pipeline(), PeerHandshakeDecoder.outgoing(acceptedInfoHashes), conn);
+    /** @param encrypt start with an MSE handshake ({@code skey}: the info-hash the connection is for) */
+    static void initOutgoing(SocketChannel ch, PeerConnection conn, byte[][] acceptedInfoHashes, MseConfig mse, byte[] skey) {
+        MseHandler crypto = mse == null || mse.policy() == MsePolicy.DISABLED ? null : MseHandler.initiator(mse, skey);
+        build(ch.pipeline(), crypto, PeerHandshakeDecoder.outgoing(acceptedInfoHashes), conn);
     }
 
-    private static void build(ChannelPipeline p, PeerHandshakeDecoder handshake, PeerConnection conn) {
+    private static void build(ChannelPipeline p, MseHandler crypto, PeerHandshakeDecoder handshake, PeerConnection conn) {
+        if (crypto != null) {
+            p.addLast("mse", crypto);
+        }
         p.addLast("flush", new FlushConsolidationHandler(64, true));
         p.addLast("handshake", handshake);
         p.addLast("idle", new PeerIdleHandler());

@@ -14,6 +14,7 @@ import io.hivemind.bt.storage.PieceBuffer;
 import io.hivemind.bt.wire.bits.Bitfield;
 import io.hivemind.bt.wire.ext.ExtensionHandshake;
 import io.hivemind.bt.wire.ext.ExtensionProtocolException;
+import io.hivemind.bt.wire.mse.MseHandshakeCompletionEvent;
 import io.hivemind.bt.wire.peer.PeerHandshake;
 import io.hivemind.bt.wire.peer.PeerHandshakePrefix;
 import io.hivemind.bt.wire.peer.PeerMessage;
@@ -71,6 +72,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private boolean attached;
     private boolean closed;
     private boolean sentHaves;
+    private volatile boolean encrypted;
+    private volatile boolean retryPlaintext;
 
     // remote state
     private Bitfield pieces;
@@ -173,6 +176,29 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             return;
         }
         ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof MseHandshakeCompletionEvent e) {
+            if (e.isSuccess()) {
+                encrypted = e.result().encrypted();
+            } else {
+                if (closeReason == null) {
+                    closeReason = switch (e.cause().reason()) {
+                        case TIMEOUT -> DisconnectReason.HANDSHAKE_TIMEOUT;
+                        case PEER_CLOSED -> DisconnectReason.PEER_CLOSED;
+                        case UNKNOWN_INFO_HASH -> DisconnectReason.UNKNOWN_TORRENT;
+                        default -> DisconnectReason.ENCRYPTION_ERROR;
+                    };
+                }
+                if (!incoming && e.plaintextRetryAdvised()) {
+                    retryPlaintext = true;
+                }
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
@@ -1001,7 +1027,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         } else {
             session.counters().disconnected(reason);
             if (!incoming) {
-                torrent.dialEnded(address);
+                if (retryPlaintext) {
+                    torrent.retryInPlaintext(address);
+                } else {
+                    torrent.dialEnded(address);
+                }
             }
         }
     }
@@ -1051,7 +1081,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
 
     PeerInfo info(long now) {
         double progress = pieces == null ? (haveAll ? 1 : 0) : (double) pieces.count() / Math.max(1, pieces.size());
-        return new PeerInfo(address, clientName(), incoming, false, progress, down.rate(now), up.rate(now),
+        return new PeerInfo(address, clientName(), incoming, encrypted, progress, down.rate(now), up.rate(now),
                 downloadedBytes, uploadedBytes, amChoking, amInterested, peerChoking, peerInterested,
                 incoming ? "incoming" : "outgoing");
     }

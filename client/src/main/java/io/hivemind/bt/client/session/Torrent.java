@@ -12,6 +12,7 @@ import io.hivemind.bt.client.TorrentStatus;
 import io.hivemind.bt.client.core.IntList;
 import io.hivemind.bt.client.core.choker.ChokeDecision;
 import io.hivemind.bt.client.core.choker.Choker;
+import io.hivemind.bt.client.ipfilter.FilterPoint;
 import io.hivemind.bt.client.core.conn.PeerCandidateList;
 import io.hivemind.bt.client.core.picker.BlockLayout;
 import io.hivemind.bt.client.core.picker.PiecePicker;
@@ -114,6 +115,8 @@ final class Torrent implements TorrentHandle {
     private PeerConnection[] byId = new PeerConnection[16];
     private final PeerCandidateList candidates = new PeerCandidateList(PeerCandidateList.Config.DEFAULT);
     private int connecting;
+    /** Peers that hung up on our MSE handshake: dialled in plaintext from then on (when the policy allows). */
+    private final Set<InetSocketAddress> plaintextOnly = new HashSet<>();
     private final Set<PeerConnection> pendingAttach = new HashSet<>();
 
     // rates and totals
@@ -500,6 +503,15 @@ final class Torrent implements TorrentHandle {
             candidates.markSelf(a, session.now());
             return false;
         }
+        FilterPoint point = switch (source) {
+            case PeerCandidateList.SOURCE_TRACKER -> FilterPoint.TRACKER_PEER;
+            case PeerCandidateList.SOURCE_DHT -> FilterPoint.DHT_PEER;
+            case PeerCandidateList.SOURCE_PEX -> FilterPoint.PEX_PEER;
+            default -> FilterPoint.OUTGOING_CONNECTION;
+        };
+        if (session.isBlocked(a.getAddress(), point)) {
+            return false;
+        }
         return candidates.add(a, source, session.now());
     }
 
@@ -532,6 +544,11 @@ final class Torrent implements TorrentHandle {
     }
 
     private void dial(InetSocketAddress a) {
+        if (session.isBlocked(a.getAddress(), FilterPoint.OUTGOING_CONNECTION)) {
+            session.counters().disconnected(DisconnectReason.IP_FILTERED);
+            candidates.ban(a, session.now());
+            return;
+        }
         connecting++;
         session.halfOpenCount().incrementAndGet();
         PeerConnection conn = new PeerConnection(session, this, false, a);
@@ -542,7 +559,8 @@ final class Torrent implements TorrentHandle {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PeerChannels.initOutgoing(ch, conn, outgoingInfoHashes());
+                        PeerChannels.initOutgoing(ch, conn, outgoingInfoHashes(),
+                                plaintextOnly.contains(a) ? null : session.mseConfig(), infoHashes.wireId());
                     }
                 });
         ChannelFuture cf = b.connect(a);
@@ -564,6 +582,13 @@ final class Torrent implements TorrentHandle {
     }
 
     // ---- peer connections -----------------------------------------------------------------------------------------
+
+    /** Our MSE handshake was refused in a way that suggests a plaintext-only peer: redial it without MSE. */
+    void retryInPlaintext(InetSocketAddress a) {
+        if (plaintextOnly.size() < 10_000 && plaintextOnly.add(a) && !shuttingDown) {
+            dial(a);
+        }
+    }
 
     /** An outgoing connection ended before (or was refused at) the handshake: the dial counts as failed. */
     void dialEnded(InetSocketAddress a) {
