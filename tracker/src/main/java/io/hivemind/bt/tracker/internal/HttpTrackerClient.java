@@ -71,8 +71,8 @@ public final class HttpTrackerClient {
         }
     }
 
-    /** A finished HTTP exchange that was not a redirect. */
-    private record Result(int status, String location, byte[] body) {
+    /** A finished HTTP exchange. */
+    record Result(int status, String location, byte[] body) {
     }
 
     private final TrackerTransport transport;
@@ -205,10 +205,7 @@ public final class HttpTrackerClient {
                             engine.setSSLParameters(params);
                             p.addLast("tls", h);
                         }
-                        p.addLast("http", new HttpClientCodec(4096, 8192, 8192));
-                        p.addLast("inflate", new HttpContentDecompressor(false, maxBytes));
-                        p.addLast("aggregate", new HttpObjectAggregator(maxBytes));
-                        p.addLast("response", new ResponseHandler(result));
+                        addResponseHandlers(p, maxBytes, result);
                     }
                 });
         ChannelFuture cf = b.connect(address);
@@ -263,6 +260,17 @@ public final class HttpTrackerClient {
             });
         });
         return result;
+    }
+
+    /**
+     * The response side of the pipeline: HTTP codec, gzip/deflate, aggregation capped at {@code maxBytes} of
+     * decoded content, and the handler completing {@code result}.
+     */
+    static void addResponseHandlers(ChannelPipeline p, int maxBytes, CompletableFuture<Result> result) {
+        p.addLast("http", new HttpClientCodec(4096, 8192, 8192));
+        p.addLast("inflate", new HttpContentDecompressor(false, maxBytes));
+        p.addLast("aggregate", new HttpObjectAggregator(maxBytes));
+        p.addLast("response", new ResponseHandler(result));
     }
 
     /** Not shareable: one per connection. Releases the aggregated response (SimpleChannelInboundHandler). */
