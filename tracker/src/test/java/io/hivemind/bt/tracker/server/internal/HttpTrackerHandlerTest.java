@@ -99,6 +99,6 @@ class HttpTrackerHandlerTest {
         assertTrue(junk.startsWith("HTTP/1.0 400"), "[" + junk + "]"); // no version could be read
         String longLine = exchange(context(), List.of(("GET /announce?" + "a".repeat(20_000) + " HTTP/1.1\r\n\r\n")
                 .getBytes()));
-        assertTrue(longLine.startsWith("HTTP/1.1 400"), "[" + longLine + "]");
+        assertTrue(longLine.startsWith("HTTP/1.0 400"), "[" + longLine + "]"); // the line was never read
     }
 }
