@@ -2,6 +2,7 @@
 module io.hivemind.bt.tracker {
     requires transitive io.hivemind.bt.wire;
     requires io.netty.codec.http;
+    requires io.netty.codec.compression;
     requires transitive io.netty.handler;
 
     exports io.hivemind.bt.tracker;

@@ -10,8 +10,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 DownloadCommand.class,
                 SeedCommand.class,
+                TrackerCommand.class,
                 DhtCommand.class,
                 DaemonCommand.class,
+                QuickstartCommand.class,
         })
 public final class Main implements Runnable {
 

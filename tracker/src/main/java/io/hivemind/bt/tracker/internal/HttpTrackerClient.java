@@ -19,6 +19,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -35,12 +36,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
@@ -56,13 +57,22 @@ import javax.net.ssl.SSLParameters;
  * copied into a {@code byte[]} and released by the inbound handler.
  */
 public final class HttpTrackerClient {
-    /** Settings. */
+    /**
+     * Settings.
+     *
+     * @param nonPublic which addresses count as private for the redirect rule ({@link IpLiterals#isNonPublic})
+     */
     public record Settings(Duration timeout, Duration connectTimeout, ResponseLimits limits, int maxRedirects,
-                           String userAgent, boolean allowPrivateRedirects) {
+                           String userAgent, boolean allowPrivateRedirects, Predicate<InetAddress> nonPublic) {
+        public Settings(Duration timeout, Duration connectTimeout, ResponseLimits limits, int maxRedirects,
+                        String userAgent, boolean allowPrivateRedirects) {
+            this(timeout, connectTimeout, limits, maxRedirects, userAgent, allowPrivateRedirects,
+                    IpLiterals::isNonPublic);
+        }
     }
 
-    /** A finished HTTP exchange that was not a redirect. */
-    private record Result(int status, String location, byte[] body) {
+    /** A finished HTTP exchange. */
+    record Result(int status, String location, byte[] body) {
     }
 
     private final TrackerTransport transport;
@@ -128,7 +138,7 @@ public final class HttpTrackerClient {
                 return;
             }
             InetAddress address = addresses.getFirst();
-            boolean isPublic = !IpLiterals.isNonPublic(address);
+            boolean isPublic = !settings.nonPublic().test(address);
             Boolean origin = originPublic == null ? isPublic : originPublic;
             if (hop > 0 && origin && !isPublic && !settings.allowPrivateRedirects()) {
                 out.completeExceptionally(new TrackerException(Reason.BAD_REDIRECT, "tracker on a public address "
@@ -195,10 +205,7 @@ public final class HttpTrackerClient {
                             engine.setSSLParameters(params);
                             p.addLast("tls", h);
                         }
-                        p.addLast("http", new HttpClientCodec(4096, 8192, 8192));
-                        p.addLast("inflate", new HttpContentDecompressor(false, maxBytes));
-                        p.addLast("aggregate", new HttpObjectAggregator(maxBytes));
-                        p.addLast("response", new ResponseHandler(result));
+                        addResponseHandlers(p, maxBytes, result);
                     }
                 });
         ChannelFuture cf = b.connect(address);
@@ -206,12 +213,15 @@ public final class HttpTrackerClient {
         open.add(ch);
         ch.closeFuture().addListener(f -> {
             open.remove(ch);
-            if (!result.isDone()) {
-                result.completeExceptionally(closed
-                        ? new TrackerException(Reason.CLOSED, "tracker client closed")
-                        : new TrackerException(Reason.NETWORK, "connection to " + uri.getHost()
-                        + " closed before a complete response"));
-            }
+            // Run after whatever closed the channel has reported its reason (the aggregator closes, then throws).
+            ch.eventLoop().execute(() -> {
+                if (!result.isDone()) {
+                    result.completeExceptionally(closed
+                            ? new TrackerException(Reason.CLOSED, "tracker client closed")
+                            : new TrackerException(Reason.NETWORK, "connection to " + uri.getHost()
+                            + " closed before a complete response"));
+                }
+            });
         });
         ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
             if (result.completeExceptionally(new TrackerException(Reason.TIMEOUT, "no response from "
@@ -252,6 +262,17 @@ public final class HttpTrackerClient {
         return result;
     }
 
+    /**
+     * The response side of the pipeline: HTTP codec, gzip/deflate, aggregation capped at {@code maxBytes} of
+     * decoded content, and the handler completing {@code result}.
+     */
+    static void addResponseHandlers(ChannelPipeline p, int maxBytes, CompletableFuture<Result> result) {
+        p.addLast("http", new HttpClientCodec(4096, 8192, 8192));
+        p.addLast("inflate", new HttpContentDecompressor(false, maxBytes));
+        p.addLast("aggregate", new HttpObjectAggregator(maxBytes));
+        p.addLast("response", new ResponseHandler(result));
+    }
+
     /** Not shareable: one per connection. Releases the aggregated response (SimpleChannelInboundHandler). */
     private static final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
         private final CompletableFuture<Result> result;
@@ -274,7 +295,13 @@ public final class HttpTrackerClient {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof TooLongFrameException) {
+            if (cause instanceof DecompressionException && String.valueOf(cause.getMessage()).contains("maximum size")) {
+                result.completeExceptionally(new TrackerException(Reason.RESPONSE_TOO_LARGE,
+                        "tracker response too large after decompression", cause));
+            } else if (cause instanceof DecompressionException) {
+                result.completeExceptionally(new TrackerException(Reason.MALFORMED_RESPONSE,
+                        "bad compressed tracker response: " + cause.getMessage(), cause));
+            } else if (cause instanceof TooLongFrameException) {
                 result.completeExceptionally(new TrackerException(Reason.RESPONSE_TOO_LARGE,
                         "tracker response too large: " + cause.getMessage(), cause));
             } else {
@@ -295,10 +322,5 @@ public final class HttpTrackerClient {
 
     static TrackerException asTracker(Throwable t, Reason reason, String message) {
         return t instanceof TrackerException te ? te : new TrackerException(reason, message + ": " + t, t);
-    }
-
-    /** Which of {@code addresses} a connection goes to: the first (the resolver's preference). */
-    static InetAddress pick(List<InetAddress> addresses) {
-        return addresses.getFirst();
     }
 }

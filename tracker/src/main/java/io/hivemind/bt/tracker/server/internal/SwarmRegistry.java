@@ -4,6 +4,7 @@ import io.hivemind.bt.tracker.AnnounceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 /**
@@ -74,14 +75,13 @@ public final class SwarmRegistry {
         int size;
         long seeders;
         long leechers;
-        long peers;
     }
 
     private final Limits limits;
     private final long seed;
     private final long epochNanos;
     private final Shard[] shards = new Shard[SHARDS];
-    private final java.util.concurrent.atomic.AtomicInteger swarms = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger swarms = new AtomicInteger();
 
     /**
      * @param seed       keys the hash tables (use a random value)
@@ -156,7 +156,6 @@ public final class SwarmRegistry {
             }
             shard.seeders += s.seeders - seedersBefore;
             shard.leechers += s.leechers - leechersBefore;
-            shard.peers += (s.seeders - seedersBefore) + (s.leechers - leechersBefore);
             if (!stopped && want > 0) {
                 if (v4) {
                     out.count4 = s.select4(want, self, seeder, out.peers4, 0, random);
@@ -213,7 +212,6 @@ public final class SwarmRegistry {
                     dropped += d;
                     shard.seeders += s.seeders - seedersBefore;
                     shard.leechers += s.leechers - leechersBefore;
-                    shard.peers -= d;
                     if (s.size() == 0 && s.lastActiveSeconds < cutoff) {
                         empty.add(s);
                     }
