@@ -15,6 +15,9 @@ slow=()
 mvn -B -ntp -fae "${slow[@]}" verify "$@"
 status=$?
 
+if [ "$status" -ne 0 ]; then
+  echo "[ERROR] The build failed (Maven exit code $status): see the errors above. Modules after the failure did not run."
+fi
 # One summary for the whole reactor, in Surefire's words, with the reasons for every skipped test.
 scripts/test-summary.sh
 exit $status
