@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code hivebt} command line. Exit codes: 0 success, 1 bad input or failure, 2 usage. */
 @Command(name = "hivebt", mixinStandardHelpOptions = true, version = "hivebt 0.1.0",
         description = "BitTorrent client, tracker and DHT node.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, RecheckCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
