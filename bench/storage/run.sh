@@ -73,7 +73,8 @@ for r in results:
     name = r["benchmark"].rsplit(".", 1)[1]
     p = r["params"]
     score = r["primaryMetric"]["score"]
-    err = r["primaryMetric"].get("scoreError") or 0
+    err = r["primaryMetric"].get("scoreError")
+    err = err if isinstance(err, (int, float)) and err == err else 0
     if "StoreBenchmark" in r["benchmark"]:
         store.setdefault(name, {})[p["kind"]] = (score * 16384 / 1e6, err * 16384 / 1e6)
     else:

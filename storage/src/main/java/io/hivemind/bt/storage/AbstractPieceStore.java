@@ -342,7 +342,7 @@ abstract sealed class AbstractPieceStore implements PieceStore permits MmapStore
                     "block " + offset + "+" + length + " outside piece " + piece + " of " + size + " bytes");
         }
         long start = piece * info.pieceLength() + offset;
-        int fi = info.fileIndexAt(start);
+        int fi = givesViews() ? info.fileIndexAt(start) : -1;
         if (fi >= 0) {
             FileEntry f = layout.file(fi);
             if (!f.isPad() && start + length <= f.end()) {
@@ -385,6 +385,11 @@ abstract sealed class AbstractPieceStore implements PieceStore permits MmapStore
      */
     ByteBuf mappedView(FileHandle h, long fileOffset, int length) {
         return null;
+    }
+
+    /** True when {@link #mappedView} can give views (else seeding reads go straight to the copying path). */
+    boolean givesViews() {
+        return false;
     }
 
     private ByteBuf copiedBlock(int piece, int offset, int length) {

@@ -103,6 +103,11 @@ public final class MmapStore extends AbstractPieceStore {
     }
 
     @Override
+    boolean givesViews() {
+        return true;
+    }
+
+    @Override
     ByteBuf mappedView(FileHandle h, long fileOffset, int length) {
         MemorySegment seg = h.segment();
         if (seg == null || !h.writable()) {
