@@ -5,6 +5,7 @@
 #   bench/storage/run.sh                 full run (about 6 minutes)
 #   QUICK=1 bench/storage/run.sh         fewer iterations (a smoke run)
 #   HIVEBT_BENCH_FILE=/path bench/storage/run.sh   put the 1 GiB file elsewhere
+#   ONLY=RecheckBenchmark bench/storage/run.sh     one of the two benchmarks
 # Results (JMH JSON and the summary) go to results/storage/.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
@@ -43,7 +44,7 @@ iters=()
 if [ "${QUICK:-0}" = 1 ]; then iters=(-wi 1 -i 2 -w 1 -r 1); fi
 # JMH allows one run per machine (/tmp/jmh.lock): wait for another helper's run to end rather than disturb it
 for attempt in $(seq 1 60); do
-  if "$JAVA_HOME/bin/java" -jar "$jar" 'io.hivemind.bt.bench.storage.(StoreBenchmark|RecheckBenchmark)' "${iters[@]}" \
+  if "$JAVA_HOME/bin/java" -jar "$jar" "io.hivemind.bt.bench.storage.(${ONLY:-StoreBenchmark|RecheckBenchmark})" "${iters[@]}" \
       -jvmArgsAppend "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dio.netty.leakDetection.level=disabled -Dhivebt.bench.file=$file" \
       -rf json -rff "$out/jmh.json" > "$out/jmh.txt" 2>&1; then
     cat "$out/jmh.txt"; break
