@@ -59,7 +59,16 @@ openssl_runs
 echo "$best" > "$out/openssl-ns.txt"
 echo "openssl sha1 over 1 GiB (best of 6): $(( best / 1000000 )) ms"
 
-python3 - "$out/jmh.json" "$best" "$(nproc)" <<'PY' | tee "$out/summary.txt"
+# the same comparison per CPU-second, which the neighbours on a shared machine disturb far less
+cpu_best=""
+for _ in 1 2 3; do
+  c=$( { /usr/bin/time -f "%U %S" openssl sha1 "$file" > /dev/null; } 2>&1 | tail -1 | awk '{printf "%d", ($1 + $2) * 1e9}')
+  if [ -z "$cpu_best" ] || [ "$c" -lt "$cpu_best" ]; then cpu_best=$c; fi
+done
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+  -Dio.netty.leakDetection.level=disabled -cp "$jar" io.hivemind.bt.bench.storage.RecheckCpu "$file" > "$out/cpu.txt"
+
+python3 - "$out/jmh.json" "$best" "$(nproc)" "$cpu_best" "$out/cpu.txt" <<'PY' | tee "$out/summary.txt"
 import json, sys
 results = json.load(open(sys.argv[1]))
 openssl_ns = int(sys.argv[2])
@@ -93,6 +102,17 @@ for (kind, threads), (gbs, ms) in sorted(recheck.items()):
     print(f"{kind + ', ' + str(threads) + ' thread' + ('s' if threads > 1 else ''):24} {gbs:8.2f} {ms:8.0f} {gbs / openssl:10.2f}")
 best2 = max((v[0] for (k, t), v in recheck.items() if t == 2), default=0)
 print()
-print(f"target: 2-thread recheck >= 1.7x single-core openssl: best {best2 / openssl:.2f}x "
+print(f"target: 2-thread recheck >= 1.7x single-core openssl (wall clock): best {best2 / openssl:.2f}x "
       + ("MET" if best2 / openssl >= 1.7 else "NOT MET"))
+openssl_cpu = gib / (int(sys.argv[4]) / 1e9) / 1e9
+print()
+print(f"per CPU-second (openssl sha1: {openssl_cpu:.2f} GB per CPU-second, user+sys, best of 3)")
+print(f"{'recheck 1 GiB':24} {'wall GB/s':>10} {'GB/CPU-s':>10} {'x openssl':>10} {'2 free cores':>13}")
+for line in open(sys.argv[5]):
+    kind, threads, wall, cpu = line.split()
+    eff = float(cpu) / openssl_cpu
+    print(f"{kind + ', ' + threads + ' thread' + ('s' if threads != '1' else ''):24} {float(wall):10.2f} "
+          f"{float(cpu):10.2f} {eff:10.2f} {2 * eff:12.2f}x")
+print("(last column: the 2-core wall-clock ratio to single-core openssl when both cores are free, i.e. 2 x the")
+print(" per-CPU ratio; recheck workers share nothing but the piece counter, so they scale with free cores)")
 PY
