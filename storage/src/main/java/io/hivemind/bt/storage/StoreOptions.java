@@ -18,8 +18,8 @@ public record StoreOptions(StoreKind kind, Allocation allocation, Duration valid
 
     /**
      * The default store kind: the faster one in {@code bench/storage/run.sh}. {@link StoreKind#MMAP} won every
-     * comparison of the first run (2 shared cores, noisy): 16 KiB writes 1.4x (sequential and random), block copies
-     * 1.5-2.5x, zero-copy seeding reads 4-7x, 2-thread recheck 1.2x.
+     * comparison in two runs on 2 shared, noisy cores (figures in {@code bench/storage/RESULTS.md}): 16 KiB writes
+     * 1.1-1.55x, block copies 1.5-4x, zero-copy seeding reads 4-7x, recheck 1.1-1.2x per CPU-second.
      */
     public static final StoreKind DEFAULT_KIND = StoreKind.MMAP;
 
