@@ -4,4 +4,5 @@ module io.hivemind.bt.storage {
     requires com.github.benmanes.caffeine;
 
     exports io.hivemind.bt.storage;
+    exports io.hivemind.bt.storage.resume;
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 DownloadCommand.class,
                 SeedCommand.class,
+                RecheckCommand.class,
                 DhtCommand.class,
                 DaemonCommand.class,
         })
