@@ -251,7 +251,7 @@ abstract sealed class AbstractPieceStore implements PieceStore permits MmapStore
         }
     }
 
-    private void readFile(int file, long fileOffset, ByteBuffer dst) throws IOException {
+    final void readFile(int file, long fileOffset, ByteBuffer dst) throws IOException {
         FileHandle h = acquireForRead(file, fileOffset + dst.remaining());
         try {
             readSlice(h, fileOffset, dst);
@@ -263,6 +263,62 @@ abstract sealed class AbstractPieceStore implements PieceStore permits MmapStore
         }
         if (dst.hasRemaining()) {
             throw truncated(file, h, fileOffset + dst.position());
+        }
+    }
+
+    /**
+     * Feeds {@code [offset, offset + length)} of {@code piece} to {@code sink} in order, as one or more buffers the
+     * sink must consume before returning (recheck hashes them). The mmap store passes views of the mapping (no
+     * copy); otherwise the bytes are read into {@code scratch} (a direct buffer) chunk by chunk.
+     */
+    final void scan(int piece, int offset, int length, ByteBuffer scratch, java.util.function.Consumer<ByteBuffer> sink) {
+        checkOpen();
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            boolean[] part = toPart;
+            layout.forEachSlice(piece, offset, length, (file, fileOffset, rangeOffset, len) -> {
+                FileEntry f = layout.file(file);
+                if (f.isPad() || part[file]) {
+                    for (int done = 0; done < len; ) {
+                        int n = Math.min(scratch.capacity(), len - done);
+                        scratch.clear().limit(n);
+                        if (f.isPad()) {
+                            zero(scratch);
+                        } else {
+                            try {
+                                partFile.read(piece, offset + rangeOffset + done, scratch);
+                            } catch (NoSuchFileException e) {
+                                Bitfield b = new Bitfield(info.pieceCount());
+                                b.set(piece);
+                                throw IoErrors.wrap("piece " + piece + " is not in the part file", e, b);
+                            }
+                        }
+                        scratch.flip();
+                        sink.accept(scratch);
+                        done += n;
+                    }
+                } else {
+                    scanFile(file, fileOffset, len, scratch, sink);
+                }
+            });
+        } catch (IOException e) {
+            throw IoErrors.wrap("reading piece " + piece + " of " + info.name(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Feeds {@code length} bytes of {@code file} at {@code fileOffset} to {@code sink}; see {@link #scan}. */
+    void scanFile(int file, long fileOffset, int length, ByteBuffer scratch,
+                  java.util.function.Consumer<ByteBuffer> sink) throws IOException {
+        for (int done = 0; done < length; ) {
+            int n = Math.min(scratch.capacity(), length - done);
+            scratch.clear().limit(n);
+            readFile(file, fileOffset + done, scratch);
+            scratch.flip();
+            sink.accept(scratch);
+            done += n;
         }
     }
 
@@ -342,7 +398,7 @@ abstract sealed class AbstractPieceStore implements PieceStore permits MmapStore
                     "block " + offset + "+" + length + " outside piece " + piece + " of " + size + " bytes");
         }
         long start = piece * info.pieceLength() + offset;
-        int fi = info.fileIndexAt(start);
+        int fi = givesViews() ? info.fileIndexAt(start) : -1;
         if (fi >= 0) {
             FileEntry f = layout.file(fi);
             if (!f.isPad() && start + length <= f.end()) {
@@ -385,6 +441,11 @@ abstract sealed class AbstractPieceStore implements PieceStore permits MmapStore
      */
     ByteBuf mappedView(FileHandle h, long fileOffset, int length) {
         return null;
+    }
+
+    /** True when {@link #mappedView} can give views (else seeding reads go straight to the copying path). */
+    boolean givesViews() {
+        return false;
     }
 
     private ByteBuf copiedBlock(int piece, int offset, int length) {

@@ -94,12 +94,37 @@ public final class MmapStore extends AbstractPieceStore {
     }
 
     @Override
+    void scanFile(int file, long fileOffset, int length, ByteBuffer scratch,
+                  java.util.function.Consumer<ByteBuffer> sink) throws IOException {
+        FileHandle h = acquireForRead(file, fileOffset + length);
+        try {
+            MemorySegment seg = h.segment();
+            if (seg == null) {
+                super.scanFile(file, fileOffset, length, scratch, sink);
+                return;
+            }
+            sink.accept(seg.asSlice(fileOffset, length).asByteBuffer()); // hashed straight from the page cache
+        } catch (InternalError e) {
+            pool.invalidate(new HandlePool.Key(owner, file), h);
+            throw io.hivemind.bt.storage.internal.IoErrors.mappedFault(h.path().toString(), e,
+                    layout.piecesOf(file, 0));
+        } finally {
+            h.release();
+        }
+    }
+
+    @Override
     void forceHandle(FileHandle h) throws IOException {
         MemorySegment seg = h.segment();
         if (seg != null && h.writable()) {
             seg.force();
         }
         super.forceHandle(h);
+    }
+
+    @Override
+    boolean givesViews() {
+        return true;
     }
 
     @Override

@@ -19,9 +19,9 @@ import java.util.function.BooleanSupplier;
  * and the partial one after resume data found changed files.
  *
  * <p>Implementation note: {@code parallelism} workers (one per core by default) take pieces in ascending order
- * from a shared counter, so the file is read nearly sequentially while every core hashes; each worker reads a piece
- * in chunks of up to 4 MiB into its own heap buffer (the mmap store copies straight from the mapping, the positional
- * store reads with pread) and feeds the JDK's SHA-1/SHA-256, which use the CPU's SHA instructions. Pieces touching a
+ * from a shared counter, so the file is read nearly sequentially while every core hashes. The mmap store hands the
+ * hasher views of its mappings (hashed straight from the page cache, no copy); the positional store preads chunks of
+ * up to 4 MiB into the worker's direct buffer. The JDK's SHA-1/SHA-256 use the CPU's SHA instructions. Pieces touching a
  * file that does not exist are not read at all. A piece that cannot be read is simply not verified.
  *
  * <p>Thread-safe (stateless); the progress callback runs on the worker threads.
@@ -85,7 +85,7 @@ public final class Recheck {
         for (int w = 0; w < workers; w++) {
             futures[w] = CompletableFuture.runAsync(() -> {
                 PieceHasher hasher = new PieceHasher(info, hashes);
-                ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, pl));
+                ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(CHUNK, pl));
                 int i;
                 while ((i = cursor.getAndIncrement()) < pieces.length) {
                     if (cancelled.getAsBoolean() || failure.get() != null) {
@@ -142,6 +142,11 @@ public final class Recheck {
                                      AtomicLong bytes) {
         int size = store.info().pieceSize(piece);
         hasher.begin(piece);
+        if (store instanceof AbstractPieceStore s) {
+            s.scan(piece, 0, size, buf, hasher::update);
+            bytes.addAndGet(size);
+            return hasher.finish();
+        }
         for (int off = 0; off < size; ) {
             int len = Math.min(buf.capacity(), size - off);
             buf.clear().limit(len);

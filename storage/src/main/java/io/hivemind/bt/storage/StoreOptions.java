@@ -17,10 +17,11 @@ import java.util.Objects;
 public record StoreOptions(StoreKind kind, Allocation allocation, Duration validateInterval, Duration diskFullRetry) {
 
     /**
-     * The default store kind: the faster one in {@code bench/storage/run.sh} (see the storage report in the
-     * repository history for the figures).
+     * The default store kind: the faster one in {@code bench/storage/run.sh}. {@link StoreKind#MMAP} won every
+     * comparison in two runs on 2 shared, noisy cores (figures in {@code bench/storage/RESULTS.md}): 16 KiB writes
+     * 1.1-1.55x, block copies 1.5-4x, zero-copy seeding reads 4-7x, recheck 1.1-1.2x per CPU-second.
      */
-    public static final StoreKind DEFAULT_KIND = StoreKind.POSITIONAL;
+    public static final StoreKind DEFAULT_KIND = StoreKind.MMAP;
 
     /** The defaults: {@link #DEFAULT_KIND}, sparse files, validation every second, retry after 10 minutes. */
     public static final StoreOptions DEFAULT = builder().build();
