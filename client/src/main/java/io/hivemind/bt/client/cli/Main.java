@@ -10,16 +10,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 DownloadCommand.class,
                 SeedCommand.class,
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                DownloadCommand.class,
-                SeedCommand.class,
                 RecheckCommand.class,
                 TrackerCommand.class,
-                DhtCommand.class,
-                DaemonCommand.class,
-                QuickstartCommand.class,
-        })
                 DhtCommand.class,
                 DaemonCommand.class,
                 QuickstartCommand.class,
