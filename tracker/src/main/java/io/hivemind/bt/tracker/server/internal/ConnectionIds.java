@@ -73,7 +73,13 @@ public final class ConnectionIds {
         }
     }
 
-    private static final class PerThread {
+    /**
+     * The per-thread part of the authority: prepared HMAC states and a scratch buffer. A UDP handler keeps its own
+     * (one event loop thread) and passes it to {@link #mint(Context, byte[], int, long)} and
+     * {@link #verify(Context, long, byte[], int, long)}; the context-free methods use a thread-local one. Not
+     * thread-safe.
+     */
+    public static final class Context {
         Secrets secrets;
         PreparedHmac current;
         PreparedHmac previous;
@@ -86,7 +92,7 @@ public final class ConnectionIds {
     private final long skewSeconds;
     private final long rotationSeconds;
     private final AtomicReference<Secrets> secrets = new AtomicReference<>();
-    private final ThreadLocal<PerThread> perThread = ThreadLocal.withInitial(PerThread::new);
+    private final ThreadLocal<Context> perThread = ThreadLocal.withInitial(Context::new);
 
     /**
      * @param keySource  makes the 32-byte secrets (use a {@link java.security.SecureRandom})
@@ -118,14 +124,29 @@ public final class ConnectionIds {
 
     /** A connection id for a client at {@code address} (4 or 16 bytes) and {@code port}. */
     public long mint(byte[] address, int port, long nowNanos) {
-        long now = seconds(nowNanos);
-        Secrets s = secretsFor(now);
-        long mac = mac(address, port, now, now / rotationSeconds == s.period, s);
-        return (now & 0xffff) << 48 | mac;
+        return mint(perThread.get(), address, port, nowNanos);
     }
 
     /** Whether {@code id} was minted by us, for this address and port, within its lifetime. */
     public boolean verify(long id, byte[] address, int port, long nowNanos) {
+        return verify(perThread.get(), id, address, port, nowNanos);
+    }
+
+    /** A context for one thread's use of {@link #mint(Context, byte[], int, long)} and {@link #verify}. */
+    public Context newContext() {
+        return new Context();
+    }
+
+    /** As {@link #mint(byte[], int, long)} with the caller's context. */
+    public long mint(Context ctx, byte[] address, int port, long nowNanos) {
+        long now = seconds(nowNanos);
+        Secrets s = secretsFor(now);
+        long mac = mac(ctx, address, port, now, now / rotationSeconds == s.period, s);
+        return (now & 0xffff) << 48 | mac;
+    }
+
+    /** As {@link #verify(long, byte[], int, long)} with the caller's context. */
+    public boolean verify(Context ctx, long id, byte[] address, int port, long nowNanos) {
         long now = seconds(nowNanos);
         long stamp = id >>> 48;
         long age = (now - stamp) & 0xffff;
@@ -150,7 +171,7 @@ public final class ConnectionIds {
         } else {
             return false;
         }
-        long expected = mac(address, port, minted, current, s);
+        long expected = mac(ctx, address, port, minted, current, s);
         return ((id ^ expected) & 0xFFFF_FFFF_FFFFL) == 0;
     }
 
@@ -174,8 +195,7 @@ public final class ConnectionIds {
         }
     }
 
-    private long mac(byte[] address, int port, long mintedSeconds, boolean current, Secrets s) {
-        PerThread t = perThread.get();
+    private static long mac(Context t, byte[] address, int port, long mintedSeconds, boolean current, Secrets s) {
         if (t.secrets != s) {
             t.current = new PreparedHmac(s.current);
             t.previous = new PreparedHmac(s.previous);
