@@ -2,7 +2,10 @@
 module io.hivemind.bt.tracker {
     requires transitive io.hivemind.bt.wire;
     requires io.netty.codec.http;
-    requires io.netty.handler;
+    requires io.netty.codec.compression;
+    requires transitive io.netty.handler;
 
     exports io.hivemind.bt.tracker;
+    exports io.hivemind.bt.tracker.protocol;
+    exports io.hivemind.bt.tracker.server;
 }

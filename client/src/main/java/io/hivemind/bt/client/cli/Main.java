@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 DownloadCommand.class,
                 SeedCommand.class,
                 RecheckCommand.class,
+                TrackerCommand.class,
                 DhtCommand.class,
                 DaemonCommand.class,
         })
