@@ -322,6 +322,12 @@ public final class UdpAnnounceLoad {
             return s;
         }
         errors++;
+        if (errors <= 3) {
+            byte[] msg = new byte[Math.max(0, n - 8)];
+            in.get(8, msg);
+            System.err.println("tracker refused slot " + s + " (action " + action + ", connecting " + connecting[s]
+                    + "): " + new String(msg, StandardCharsets.ISO_8859_1));
+        }
         pendingTx[s] = 0;
         // An error or a refusal: count it, reconnect and go on with the next item.
         connAt[s] = 0;

@@ -2,7 +2,9 @@ package io.hivemind.bt.client.cli;
 
 import io.hivemind.bt.tracker.server.TrackerServer;
 import io.hivemind.bt.tracker.server.TrackerServerConfig;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -100,8 +102,11 @@ public final class TrackerCommand implements Callable<Integer> {
                 b.whitelist(whitelist);
             }
             if (epoll) {
+                // One UDP socket per event loop (SO_REUSEPORT), and recvmmsg: up to 32 datagrams per system call.
                 b.transport(group, EpollServerSocketChannel::new, EpollDatagramChannel::new)
-                        .udpSockets(n).udpOption(EpollChannelOption.SO_REUSEPORT, true);
+                        .udpSockets(n).udpOption(EpollChannelOption.SO_REUSEPORT, true)
+                        .udpOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 2048)
+                        .udpOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(32 * 2048));
             } else {
                 b.transport(group, NioServerSocketChannel::new, NioDatagramChannel::new);
             }

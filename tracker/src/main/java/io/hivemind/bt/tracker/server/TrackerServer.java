@@ -19,7 +19,8 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -123,7 +124,9 @@ public final class TrackerServer implements AutoCloseable {
                                 if (ssl != null) {
                                     c.pipeline().addLast("tls", ssl.newHandler(c.alloc()));
                                 }
-                                c.pipeline().addLast("http", new HttpServerCodec(8192, 8192, 8192));
+                                c.pipeline().addLast("http", new HttpRequestDecoder(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(8192).setMaxHeaderSize(8192).setMaxChunkSize(8192)
+                                        .setValidateHeaders(false)));
                                 c.pipeline().addLast("idle", new IdleStateHandler(0, 0, 30));
                                 c.pipeline().addLast("tracker", handler);
                             }

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param udpPort           UDP port for BEP 15; 0 = any free port, -1 = no UDP
  * @param announceInterval  the {@code interval} handed to clients
  * @param minInterval       the {@code min interval}
- * @param peerTimeout       a peer not seen for this long is forgotten (a multiple of the interval)
+ * @param peerTimeout       a peer not seen for this long is forgotten (a multiple of the interval, under 24 h)
  * @param maxPeers          hard cap on {@code numwant} (HARDENING.md: 200)
  * @param defaultNumWant    peers returned when the client does not say (50)
  * @param maxSwarms         most swarms held
@@ -45,8 +45,9 @@ public record TrackerServerConfig(InetAddress bindAddress, int httpPort, int udp
         if (minInterval.isNegative() || minInterval.compareTo(announceInterval) > 0) {
             throw new IllegalArgumentException("min interval must be between 0 and the announce interval");
         }
-        if (peerTimeout.compareTo(announceInterval) <= 0) {
-            throw new IllegalArgumentException("peer timeout must be longer than the announce interval");
+        if (peerTimeout.compareTo(announceInterval) <= 0 || peerTimeout.toHours() >= 24) {
+            throw new IllegalArgumentException("peer timeout must be longer than the announce interval and "
+                    + "shorter than 24 h");
         }
         if (maxPeers < 1 || maxPeers > 1000) {
             throw new IllegalArgumentException("max peers must be 1..1000");

@@ -324,8 +324,10 @@ class TrackerServerTest {
             client.announce(http(s), req(hash(61), 1).build()).join();
             clock.addAndGet(40_000_000_000L);
             client.announce(http(s), req(hash(60), 2).build()).join();
-            clock.addAndGet(21_000_000_000L);
-            assertEquals(2, s.expireNow(), "peers seen 61 s ago are gone after 2 × 30 s");
+            clock.addAndGet(20_000_000_000L);
+            assertEquals(0, s.expireNow(), "60 s is not more than 2 × 30 s");
+            clock.addAndGet(4_000_000_000L);
+            assertEquals(2, s.expireNow(), "peers seen 64 s ago are gone after 2 × 30 s (4 s steps)");
             assertEquals(1, s.stats().swarms());
             assertEquals(1, s.stats().leechers());
         }

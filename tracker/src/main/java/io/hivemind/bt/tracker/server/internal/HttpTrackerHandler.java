@@ -11,10 +11,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -42,8 +38,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * connection comes from a configured trusted proxy range. Keep-alive is honoured; idle connections are closed by
  * the pipeline's idle handler.
  *
- * <p>{@code @Sharable} and stateless. Buffers: request objects are released here; each response body is allocated
- * from the channel's allocator and released by the HTTP encoder after writing.
+ * <p>{@code @Sharable} and stateless; it sits behind an {@code HttpRequestDecoder} and writes responses as raw
+ * bytes (no response encoder). Buffers: request objects are released here; each response is allocated from the
+ * channel's allocator and released by the transport after writing.
  */
 @ChannelHandler.Sharable
 public final class HttpTrackerHandler extends ChannelInboundHandlerAdapter {
@@ -260,19 +257,32 @@ public final class HttpTrackerHandler extends ChannelInboundHandlerAdapter {
         respond(c, req, status, ByteBufUtil.writeAscii(c.alloc(), text), "text/plain", keepAlive);
     }
 
+    /**
+     * Writes the response without an HTTP encoder: a status line and three headers are all a tracker sends, and
+     * skipping {@code HttpResponseEncoder} saves a headers object per request. The body buffer is handed to the
+     * channel (released by the transport after writing).
+     */
     private static void respond(ChannelHandlerContext c, HttpRequest req, HttpResponseStatus status, ByteBuf body,
                                 String type, boolean keepAlive) {
-        FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status, body);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        if (keepAlive) {
-            if (req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            }
-            c.write(res, c.voidPromise());
+        boolean http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        ByteBuf head = c.alloc().buffer(128);
+        head.writeCharSequence(http10 ? "HTTP/1.0 " : "HTTP/1.1 ", StandardCharsets.US_ASCII);
+        head.writeCharSequence(status.codeAsText(), StandardCharsets.US_ASCII);
+        head.writeByte(' ');
+        head.writeCharSequence(status.reasonPhrase(), StandardCharsets.US_ASCII);
+        head.writeCharSequence("\r\nContent-Type: ", StandardCharsets.US_ASCII);
+        head.writeCharSequence(type, StandardCharsets.US_ASCII);
+        head.writeCharSequence("\r\nContent-Length: ", StandardCharsets.US_ASCII);
+        head.writeCharSequence(Integer.toString(body.readableBytes()), StandardCharsets.US_ASCII);
+        if (!keepAlive) {
+            head.writeCharSequence("\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII);
+            c.write(head, c.voidPromise());
+            c.writeAndFlush(body).addListener(ChannelFutureListener.CLOSE);
         } else {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            c.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            head.writeCharSequence(http10 ? "\r\nConnection: keep-alive\r\n\r\n" : "\r\n\r\n",
+                    StandardCharsets.US_ASCII);
+            c.write(head, c.voidPromise());
+            c.write(body, c.voidPromise());
         }
     }
 

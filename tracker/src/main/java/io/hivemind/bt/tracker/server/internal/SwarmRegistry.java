@@ -14,7 +14,7 @@ import java.util.random.RandomGenerator;
  * <p>Implementation note. Swarms live in {@value #SHARDS} shards chosen by info-hash bits; each shard is an
  * open-addressing table of {@link Swarm} objects (linear probing, backward-shift deletion) guarded by the shard's
  * monitor, so announces to different swarms rarely contend and no lock is held across I/O. Peers are primitive
- * tables inside each swarm (see {@link Swarm}); 100,000 swarms with 1,000,000 IPv4 peers take roughly 35 MB.
+ * tables inside each swarm (see {@link Swarm}); 100,000 swarms with 1,000,000 IPv4 peers take about 30 MB.
  * Limits: at most {@link Limits#maxSwarms()} swarms (a new info-hash beyond that is refused with
  * {@link Outcome#SWARM_LIMIT}) and {@link Limits#maxPeersPerSwarm()} peers per swarm (a newcomer then replaces the
  * stalest of a few sampled peers). {@link #expire} drops peers not seen for {@link Limits#peerTimeout()} and
@@ -30,11 +30,12 @@ public final class SwarmRegistry {
      *
      * @param maxSwarms        most swarms held
      * @param maxPeersPerSwarm most peers per swarm
-     * @param peerTimeout      a peer not seen for this long is dropped
+     * @param peerTimeout      a peer not seen for this long is dropped (1 s to 24 h)
      */
     public record Limits(int maxSwarms, int maxPeersPerSwarm, Duration peerTimeout) {
         public Limits {
-            if (maxSwarms < 1 || maxPeersPerSwarm < 1 || peerTimeout.isNegative() || peerTimeout.isZero()) {
+            if (maxSwarms < 1 || maxPeersPerSwarm < 1 || peerTimeout.toSeconds() < 1
+                    || peerTimeout.toSeconds() > Swarm.MAX_TIMEOUT_SECONDS) {
                 throw new IllegalArgumentException("bad registry limits: " + maxSwarms + ", " + maxPeersPerSwarm
                         + ", " + peerTimeout);
             }
@@ -139,17 +140,18 @@ public final class SwarmRegistry {
                     out.downloaded = 0;
                     return;
                 }
-                s = new Swarm(h0, h1, h2, seed);
+                s = new Swarm(h0, h1, h2);
                 insert(shard, s);
             }
             int seedersBefore = s.seeders;
             int leechersBefore = s.leechers;
             int self;
             if (v4) {
-                self = s.update4(getInt(address, 0), port, seeder, stopped, now, limits.maxPeersPerSwarm(), random);
+                self = s.update4(getInt(address, 0), port, seeder, stopped, now, limits.maxPeersPerSwarm(), seed,
+                        random);
             } else {
                 self = s.update6(getLong(address, 0), getLong(address, 8), port, seeder, stopped, now,
-                        limits.maxPeersPerSwarm(), random);
+                        limits.maxPeersPerSwarm(), seed, random);
             }
             if (event == AnnounceEvent.COMPLETED && s.downloaded < Integer.MAX_VALUE) {
                 s.downloaded++;
@@ -197,7 +199,8 @@ public final class SwarmRegistry {
      * time. Returns the number of peers dropped.
      */
     public int expire(long nowNanos) {
-        int cutoff = seconds(nowNanos) - (int) Math.min(Integer.MAX_VALUE, limits.peerTimeout().toSeconds());
+        int now = seconds(nowNanos);
+        int timeout = (int) limits.peerTimeout().toSeconds();
         int dropped = 0;
         for (Shard shard : shards) {
             synchronized (shard) {
@@ -208,11 +211,11 @@ public final class SwarmRegistry {
                     }
                     int seedersBefore = s.seeders;
                     int leechersBefore = s.leechers;
-                    int d = s.expire(cutoff);
+                    int d = s.expire(now, timeout, seed);
                     dropped += d;
                     shard.seeders += s.seeders - seedersBefore;
                     shard.leechers += s.leechers - leechersBefore;
-                    if (s.size() == 0 && s.lastActiveSeconds < cutoff) {
+                    if (s.size() == 0 && now - s.lastActiveSeconds > timeout) {
                         empty.add(s);
                     }
                 }

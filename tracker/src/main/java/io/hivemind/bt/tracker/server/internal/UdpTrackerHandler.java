@@ -19,8 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * replies) are never longer than the packet that caused them: the tracker cannot be used to amplify a spoofed
  * flood. Malformed packets get no reply at all.
  *
- * <p>One instance per datagram channel (it writes without flushing and flushes once per read batch); not
- * {@code @Sharable}. Buffers: the inbound datagram is released by {@link SimpleChannelInboundHandler}; replies are
+ * <p>One instance per datagram channel (it writes without flushing and flushes once per read batch, and keeps its
+ * own scratch state); not {@code @Sharable}. Buffers: the inbound datagram is released by {@link SimpleChannelInboundHandler}; replies are
  * allocated from the channel's allocator and released by the transport after writing.
  */
 public final class UdpTrackerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -30,10 +30,14 @@ public final class UdpTrackerHandler extends SimpleChannelInboundHandler<Datagra
     private static final String FULL = "tracker full";
 
     private final ServerContext ctx;
+    private final ConnectionIds.Context ids;
+    private final SwarmRegistry.AnnounceResult result;
     private boolean pendingFlush;
 
     public UdpTrackerHandler(ServerContext ctx) {
         this.ctx = ctx;
+        this.ids = ctx.connectionIds.newContext();
+        this.result = new SwarmRegistry.AnnounceResult(ctx.config.maxPeers());
     }
 
     @Override
@@ -58,14 +62,14 @@ public final class UdpTrackerHandler extends SimpleChannelInboundHandler<Datagra
         long now = ctx.ticker.getAsLong();
         switch (request) {
             case UdpTrackerProtocol.ConnectRequest conn -> {
-                long id = ctx.connectionIds.mint(address, sender.getPort(), now);
+                long id = ctx.connectionIds.mint(ids, address, sender.getPort(), now);
                 ByteBuf out = c.alloc().buffer(UdpTrackerProtocol.CONNECT_RESPONSE_LENGTH);
                 UdpTrackerProtocol.writeConnectResponse(out, conn.transactionId(), id);
                 ctx.connects.increment();
                 send(c, out, sender);
             }
             case UdpTrackerProtocol.AnnounceRequestPacket a -> {
-                if (!ctx.connectionIds.verify(a.connectionId(), address, sender.getPort(), now)) {
+                if (!ctx.connectionIds.verify(ids, a.connectionId(), address, sender.getPort(), now)) {
                     ctx.rejected.increment();
                     error(c, a.transactionId(), BAD_ID, length, sender);
                     return;
@@ -73,7 +77,7 @@ public final class UdpTrackerHandler extends SimpleChannelInboundHandler<Datagra
                 announce(c, a, address, sender, length, now);
             }
             case UdpTrackerProtocol.ScrapeRequest s -> {
-                if (!ctx.connectionIds.verify(s.connectionId(), address, sender.getPort(), now)) {
+                if (!ctx.connectionIds.verify(ids, s.connectionId(), address, sender.getPort(), now)) {
                     ctx.rejected.increment();
                     error(c, s.transactionId(), BAD_ID, length, sender);
                     return;
@@ -99,7 +103,7 @@ public final class UdpTrackerHandler extends SimpleChannelInboundHandler<Datagra
             int ip = a.ip(); // BEP 15 "IP address": believed only from a trusted range
             address = new byte[] {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) ip};
         }
-        SwarmRegistry.AnnounceResult r = ctx.result();
+        SwarmRegistry.AnnounceResult r = result;
         int want = a.event() == AnnounceEvent.STOPPED ? 0 : ctx.numWant(a.numWant());
         ctx.registry.announce(a.infoHash(), address, a.port(), a.left() == 0, a.event(), want, false, now,
                 ThreadLocalRandom.current(), r);

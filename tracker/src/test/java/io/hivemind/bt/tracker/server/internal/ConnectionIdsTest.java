@@ -111,6 +111,24 @@ class ConnectionIdsTest {
         assertTrue(ids.verify(genuine, A, 6881, now), "while the genuine id still works");
     }
 
+    /** The prepared-state HMAC is exactly javax.crypto's HmacSHA256 (RFC 2104). */
+    @Test
+    void preparedHmacEqualsTheJdksHmacSha256() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 500; i++) {
+            byte[] key = new byte[1 + rnd.nextInt(64)];
+            byte[] msg = new byte[rnd.nextInt(100)];
+            rnd.nextBytes(key);
+            rnd.nextBytes(msg);
+            javax.crypto.Mac jdk = javax.crypto.Mac.getInstance("HmacSHA256");
+            jdk.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            ConnectionIds.PreparedHmac ours = new ConnectionIds.PreparedHmac(key);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(jdk.doFinal(msg), ours.mac(msg, msg.length));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(jdk.doFinal(msg), ours.mac(msg, msg.length),
+                    "the prepared states are reusable");
+        }
+    }
+
     @Test
     void rejectsBadTiming() {
         SplittableRandom r = new SplittableRandom(1);
