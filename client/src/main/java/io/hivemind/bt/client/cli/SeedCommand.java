@@ -54,6 +54,9 @@ final class SeedCommand implements Callable<Integer> {
     @Option(names = "--encryption", paramLabel = "policy", description = "MSE/PE: DISABLED, ENABLED or FORCED.")
     SessionSettings.EncryptionPolicy encryption;
 
+    @Option(names = "--skip-check", description = "Trust that the data is complete and correct (no hashing at start).")
+    boolean skipCheck;
+
     @Option(names = "--duration", paramLabel = "seconds", defaultValue = "0", description = "Stop after this long (0 = until interrupted).")
     long durationSeconds;
 
@@ -68,7 +71,7 @@ final class SeedCommand implements Callable<Integer> {
         if (encryption != null) {
             settings.encryption(encryption);
         }
-        AddTorrent add = AddTorrent.file(torrent).saveTo(dir);
+        AddTorrent add = AddTorrent.file(torrent).saveTo(dir).seedMode(skipCheck);
         if (!trackers.isEmpty()) {
             add = add.trackers(List.of(trackers));
         }
