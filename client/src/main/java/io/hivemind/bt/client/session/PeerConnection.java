@@ -83,6 +83,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private boolean countedInPicker;
     private boolean sawPiecesMessage;
     private int haveMessages;
+    private int bitfields;
     private boolean peerChoking = true;
     private boolean peerInterested;
     private boolean amChoking = true;
@@ -546,8 +547,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void onBitfield(byte[] bits) {
-        if (sawPiecesMessage) {
-            close(DisconnectReason.PROTOCOL_ERROR);
+        // BEP 3 puts the bitfield first, but aria2 1.36 sends a fresh bitfield after each piece it completes; a
+        // later bitfield replaces what we knew (recounted in the picker). More than one per piece is a flood.
+        int pieceCount = torrent.info != null ? torrent.info.pieceCount() : 0;
+        if (++bitfields > 8 + 2L * pieceCount) {
+            close(DisconnectReason.MESSAGE_FLOOD);
             return;
         }
         sawPiecesMessage = true;
@@ -560,6 +564,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (countedInPicker) {
                 releaseAvailability(torrent.picker);
             }
+            haveAll = false;
             pieces = b;
             countInPicker();
         } catch (Bitfield.InvalidBitfieldException e) {
@@ -996,6 +1001,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     void close(DisconnectReason reason) {
         if (closeReason == null) {
             closeReason = reason;
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "closing " + address + " (" + client + "): " + reason,
+                        new Throwable("closed here"));
+            }
         }
         if (channel != null) {
             channel.close();
