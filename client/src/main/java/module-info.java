@@ -6,6 +6,7 @@ module io.hivemind.bt.client {
     requires transitive io.hivemind.bt.dht;
     requires info.picocli;
     requires java.net.http;
+    requires java.xml;
     requires io.netty.codec.http;
     requires io.netty.handler;
     requires io.netty.transport.classes.epoll;
