@@ -143,12 +143,13 @@ public final class SoapMessages {
             throw e;
         }
         Element envelope = doc.getDocumentElement();
-        if (!"Envelope".equals(SafeXml.localName(envelope))) {
-            throw new NatException(Reason.MALFORMED_SOAP, action + " reply is not a SOAP envelope");
-        }
-        Element soapBody = SafeXml.child(envelope, "Body");
+        Element soapBody = "Envelope".equals(SafeXml.localName(envelope)) ? SafeXml.child(envelope, "Body") : null;
         if (soapBody == null) {
-            throw new NatException(Reason.MALFORMED_SOAP, action + " reply has no SOAP Body");
+            if (httpStatus != 200) {
+                throw new NatException(Reason.HTTP_STATUS, httpStatus, action + " failed with HTTP status "
+                        + httpStatus + " and no SOAP fault");
+            }
+            throw new NatException(Reason.MALFORMED_SOAP, action + " reply is not a SOAP envelope with a Body");
         }
         Element fault = SafeXml.child(soapBody, "Fault");
         if (fault != null) {
