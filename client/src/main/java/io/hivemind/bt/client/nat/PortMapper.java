@@ -312,6 +312,7 @@ public final class PortMapper implements AutoCloseable {
     }
 
     void granted(MappingDriver d, MappingKey key) {
+        status = snapshot();
         CompletableFuture<Mapping> w = waiting.remove(key);
         failures.remove(key);
         if (w != null) {
@@ -321,6 +322,7 @@ public final class PortMapper implements AutoCloseable {
 
     void failed(MappingDriver d, MappingKey key, NatException e) {
         LOG.log(System.Logger.Level.DEBUG, "{0} {1}: {2}", d.method(), key, e.getMessage());
+        status = snapshot();
         CompletableFuture<Mapping> w = waiting.get(key);
         if (w == null) {
             return;
