@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 SeedCommand.class,
                 DhtCommand.class,
                 DaemonCommand.class,
+                DoctorCommand.class,
         })
 public final class Main implements Runnable {
 

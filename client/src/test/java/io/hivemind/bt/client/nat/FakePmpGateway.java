@@ -15,12 +15,12 @@ import java.util.function.Function;
  * A NAT-PMP/PCP "gateway" on loopback for tests: answers each request with what {@code behaviour} returns (zero or
  * more datagrams, possibly hostile) and records every request. Closed by the test.
  */
-final class FakePmpGateway implements AutoCloseable {
+public final class FakePmpGateway implements AutoCloseable {
     final DatagramSocket socket;
-    final List<byte[]> requests = new CopyOnWriteArrayList<>();
+    public final List<byte[]> requests = new CopyOnWriteArrayList<>();
     private final Thread thread;
 
-    FakePmpGateway(Function<byte[], List<byte[]>> behaviour) throws SocketException {
+    public FakePmpGateway(Function<byte[], List<byte[]>> behaviour) throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         thread = Thread.ofPlatform().daemon().name("fake-pmp-gateway").start(() -> {
             byte[] buf = new byte[2048];
@@ -40,7 +40,7 @@ final class FakePmpGateway implements AutoCloseable {
         });
     }
 
-    int port() {
+    public int port() {
         return socket.getLocalPort();
     }
 

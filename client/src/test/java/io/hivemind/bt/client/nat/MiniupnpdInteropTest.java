@@ -194,6 +194,19 @@ class MiniupnpdInteropTest {
         mapsAndForwards("natpmp", 16883, MappingMethod.NATPMP);
     }
 
+    /** {@code hivebt doctor} in the LAN namespace finds the router by UPnP and NAT-PMP/PCP and reports us reachable. */
+    @Test
+    void doctorSeesTheMappingThroughTheRouter() throws Exception {
+        NetnsLab.Result r = NetnsLab.run(javaIn(lab.lan, io.hivemind.bt.client.cli.Main.class, "doctor",
+                "--listen", "0.0.0.0:16890", "--download-dir", dir.toString(), "--min-free", "1", "--transport", "NIO",
+                "--upnp", "--natpmp", "--timeout", "5"));
+        assertTrue(r.output().contains("[OK  ] port mapping   TCP 16890 mapped by"), r.output());
+        assertTrue(r.output().contains("to " + NetnsLab.ROUTER_WAN_IP + ":16890"), r.output());
+        assertTrue(r.output().contains("[OK  ] reachable      through the mapping at " + NetnsLab.ROUTER_WAN_IP), r.output());
+        assertEquals(0, r.code(), r.output());
+        assertFalse(lab.natRules().contains(":16890"), "the doctor's test mapping is deleted again");
+    }
+
     /** The reference clients against the same daemon: proves the router setup the tests above rely on. */
     @Test
     void referenceClientsMapThroughTheSameDaemon() throws Exception {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * replies, XXE, oversized bodies, silence, refusals), which must end in typed errors within the configured
  * schedules, never a hang.
  */
-class PortMapperTest {
+public class PortMapperTest {
     static final long MS = 1_000_000L;
     static final InetAddress LO = InetAddress.getLoopbackAddress();
 
@@ -74,7 +74,7 @@ class PortMapperTest {
     }
 
     /** A NAT-PMP-only gateway (miniupnpd with PCP off): PCP requests get "unsupported version". */
-    static Function<byte[], List<byte[]>> natPmpGateway(long lifetime) {
+    public static Function<byte[], List<byte[]>> natPmpGateway(long lifetime) {
         return req -> {
             if (req[0] != 0) {
                 return List.of(new byte[] {0, (byte) (128 + req[1]), 0, 1, 0, 0, 0, 5});
