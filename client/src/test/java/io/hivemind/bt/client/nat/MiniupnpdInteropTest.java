@@ -50,36 +50,42 @@ class MiniupnpdInteropTest {
         lab = NetnsLab.create();
         try {
             lab.loadRouterFirewall(dir);
-            Path conf = dir.resolve("miniupnpd.conf");
-            Files.writeString(conf, String.join("\n",
-                    "ext_ifname=" + lab.routerWanIf,
-                    "listening_ip=" + lab.routerLanIf,
-                    "http_port=0",
-                    "enable_natpmp=yes",
-                    "enable_upnp=yes",
-                    "secure_mode=yes",
-                    "system_uptime=yes",
-                    "uuid=3f2b1c9e-7a44-4d2e-9c1a-5b6e8f0a1d23",
-                    "lease_file=" + dir.resolve("leases"),
-                    "upnp_table_name=miniupnpd",
-                    "upnp_nat_table_name=miniupnpd",
-                    "upnp_forward_chain=miniupnpd",
-                    "upnp_nat_chain=prerouting_miniupnpd",
-                    "upnp_nat_postrouting_chain=postrouting_miniupnpd",
-                    "allow 1024-65535 10.77.0.0/24 1024-65535",
-                    "deny 0-65535 0.0.0.0/0 0-65535", ""));
-            miniupnpd = new ProcessBuilder(lab.in(lab.router, "miniupnpd", "-d", "-f", conf.toString(), "-P",
-                    dir.resolve("miniupnpd.pid").toString())).redirectErrorStream(true).start();
-            pump(miniupnpd, DAEMON_LOG);
-            awaitLine(DAEMON_LOG, "Listening for NAT-PMP/PCP traffic", 20);
+            startDaemon(false);
         } catch (Throwable t) {
             stopRouter();
             throw t;
         }
     }
 
-    @AfterAll
-    static void stopRouter() throws Exception {
+    /** Starts miniupnpd in the router namespace; {@code igdV1} makes it describe itself as IGD v1 only. */
+    private static void startDaemon(boolean igdV1) throws Exception {
+        Path conf = dir.resolve("miniupnpd.conf");
+        Files.writeString(conf, String.join("\n",
+                "ext_ifname=" + lab.routerWanIf,
+                "listening_ip=" + lab.routerLanIf,
+                "http_port=0",
+                "enable_natpmp=yes",
+                "enable_upnp=yes",
+                "secure_mode=yes",
+                "system_uptime=yes",
+                "force_igd_desc_v1=" + (igdV1 ? "yes" : "no"),
+                "uuid=3f2b1c9e-7a44-4d2e-9c1a-5b6e8f0a1d23",
+                "lease_file=" + dir.resolve("leases"),
+                "upnp_table_name=miniupnpd",
+                "upnp_nat_table_name=miniupnpd",
+                "upnp_forward_chain=miniupnpd",
+                "upnp_nat_chain=prerouting_miniupnpd",
+                "upnp_nat_postrouting_chain=postrouting_miniupnpd",
+                "allow 1024-65535 10.77.0.0/24 1024-65535",
+                "deny 0-65535 0.0.0.0/0 0-65535", ""));
+        DAEMON_LOG.clear();
+        miniupnpd = new ProcessBuilder(lab.in(lab.router, "miniupnpd", "-d", "-f", conf.toString(), "-P",
+                dir.resolve("miniupnpd.pid").toString())).redirectErrorStream(true).start();
+        pump(miniupnpd, DAEMON_LOG);
+        awaitLine(DAEMON_LOG, "Listening for NAT-PMP/PCP traffic", 20);
+    }
+
+    private static void stopDaemon() throws InterruptedException {
         if (miniupnpd != null) {
             miniupnpd.destroy(); // SIGTERM: miniupnpd removes its rules
             if (!miniupnpd.waitFor(10, TimeUnit.SECONDS)) {
@@ -87,6 +93,11 @@ class MiniupnpdInteropTest {
             }
             miniupnpd = null;
         }
+    }
+
+    @AfterAll
+    static void stopRouter() throws Exception {
+        stopDaemon();
         if (lab != null) {
             lab.close();
             lab = null;
@@ -182,6 +193,19 @@ class MiniupnpdInteropTest {
     @Test
     void upnpIgdMapsTcpAndUdp() throws Exception {
         mapsAndForwards("upnp", 16881, MappingMethod.UPNP);
+    }
+
+    /** A router that offers only IGD v1 (WANIPConnection:1, no AddAnyPortMapping). */
+    @Test
+    void upnpIgdV1MapsTcpAndUdp() throws Exception {
+        stopDaemon();
+        startDaemon(true);
+        try {
+            mapsAndForwards("upnp", 16884, MappingMethod.UPNP);
+        } finally {
+            stopDaemon();
+            startDaemon(false);
+        }
     }
 
     @Test

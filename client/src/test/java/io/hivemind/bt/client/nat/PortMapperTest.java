@@ -32,8 +32,8 @@ public class PortMapperTest {
 
     static PortMapper.Builder quick() {
         return PortMapper.builder().gateway(LO)
-                .schedules(RetrySchedule.fixed(150 * MS, 150 * MS, 150 * MS), RetrySchedule.fixed(150 * MS, 150 * MS),
-                        RetrySchedule.fixed(150 * MS, 150 * MS))
+                .schedules(RetrySchedule.fixed(300 * MS, 600 * MS, 1200 * MS), RetrySchedule.fixed(300 * MS, 900 * MS),
+                        RetrySchedule.fixed(300 * MS, 600 * MS))
                 .ssdp(1, Duration.ofMillis(1500)).httpTimeout(Duration.ofSeconds(2))
                 .closeTimeout(Duration.ofSeconds(2));
     }
@@ -213,7 +213,7 @@ public class PortMapperTest {
     }
 
     @Test
-    void upnpDeviceMapsRenewsNothingPermanentAndDeletesOnClose() throws Exception {
+    void upnpDeviceMapsAndDeletesOnClose() throws Exception {
         try (FakeUpnpDevice d = new FakeUpnpDevice()) {
             d.soap = FakeUpnpDevice::wellBehaved;
             PortMapper mapper = upnp(d);
