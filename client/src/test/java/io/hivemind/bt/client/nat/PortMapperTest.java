@@ -122,6 +122,28 @@ public class PortMapperTest {
         }
     }
 
+    /** RFC 6886 §3.6: a reply whose epoch fell back means the gateway rebooted; the mapping is requested again at once. */
+    @Test
+    void gatewayRestartDetectedFromTheEpochRemapsAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Function<byte[], List<byte[]>> rebooting = req -> {
+            if (req[1] == 0) {
+                return List.of(natPmpExternal(first.getAndSet(false) ? 30000 : 10));
+            }
+            return List.of(natPmpMapping(req, 40000, 3600, 10));
+        };
+        try (FakePmpGateway gw = new FakePmpGateway(rebooting)) {
+            PortMapper mapper = quick().natpmp(true).pcp(false).natPmpPort(gw.port()).build();
+            try {
+                mapper.map(Protocol.TCP, 6881).get(20, TimeUnit.SECONDS);
+                // a one-hour lease is not renewed for 30 minutes: a second request can only come from the epoch check
+                await(() -> gw.requests.stream().filter(r -> r.length == 12).count() >= 2, "a re-mapping");
+            } finally {
+                mapper.close();
+            }
+        }
+    }
+
     @Test
     void pcpGatewayMapsAndDeletesWithTheSameNonce() throws Exception {
         Function<byte[], List<byte[]>> pcp = req -> {
