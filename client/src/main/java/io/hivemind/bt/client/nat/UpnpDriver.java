@@ -60,6 +60,8 @@ final class UpnpDriver extends MappingDriver {
     private boolean deadlinePassed;
     private String lastInvalid;
     private String lastCandidateError;
+    private Reason lastCandidateReason;
+    private Reason lastInvalidReason;
 
     UpnpDriver(PortMapper mapper) {
         super(mapper);
@@ -126,6 +128,8 @@ final class UpnpDriver extends MappingDriver {
         deadlinePassed = false;
         lastInvalid = null;
         lastCandidateError = null;
+        lastInvalidReason = null;
+        lastCandidateReason = null;
         new Bootstrap().group(mapper.loop).channel(mapper.transport.datagram())
                 .option(ChannelOption.IP_MULTICAST_TTL, 2)
                 .handler(new SsdpInbound())
@@ -177,9 +181,6 @@ final class UpnpDriver extends MappingDriver {
             discoveryFailed(new NatException(reason, msg));
         }
     }
-
-    private Reason lastCandidateReason;
-    private Reason lastInvalidReason;
 
     private final class SsdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
