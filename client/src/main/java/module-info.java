@@ -7,6 +7,7 @@ module io.hivemind.bt.client {
     requires info.picocli;
     requires java.net.http;
     requires java.logging;
+    requires java.xml;
     requires io.netty.codec.http;
     requires io.netty.handler;
     requires io.netty.transport.classes.epoll;

@@ -45,6 +45,12 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--listen", description = "Peer listen address (default 0.0.0.0:6881).")
     String listen;
 
+    @Option(names = "--upnp", description = "Map the listen port on the router with UPnP IGD.")
+    boolean upnp;
+
+    @Option(names = "--natpmp", description = "Map the listen port on the router with NAT-PMP/PCP.")
+    boolean natpmp;
+
     @Option(names = "--token", description = "Access token (Bearer, or the Basic-auth password with any user). Prefer HIVEBT_TOKEN.")
     String token;
 
@@ -93,7 +99,8 @@ public final class DaemonCommand implements Callable<Integer> {
             System.err.println("hivebt daemon: " + e.getMessage());
             return 2;
         }
-        SessionSettings base = SessionSettings.defaults().toBuilder().stateDirectory(state.resolve("session")).build();
+        SessionSettings base = SessionSettings.defaults().toBuilder().stateDirectory(state.resolve("session"))
+                .upnp(upnp).natpmp(natpmp).build();
         if (listen != null) {
             base = base.toBuilder().listen(listen).build();
         }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 DhtCommand.class,
                 DaemonCommand.class,
                 QuickstartCommand.class,
+                DoctorCommand.class,
         })
 public final class Main implements Runnable {
 
