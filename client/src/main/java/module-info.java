@@ -15,5 +15,6 @@ module io.hivemind.bt.client {
 
     exports io.hivemind.bt.client;
     exports io.hivemind.bt.client.ipfilter;
+    exports io.hivemind.bt.client.nat;
     opens io.hivemind.bt.client.cli to info.picocli;
 }

@@ -57,6 +57,11 @@ public interface Session extends AutoCloseable {
         throw new UnsupportedOperationException("this session has no IP filter");
     }
 
+    /** Port mapping status (UPnP IGD, NAT-PMP, PCP) and the external address learned, or null if unknown. */
+    default io.hivemind.bt.client.nat.PortMapperStatus portMapping() {
+        return null;
+    }
+
     /** Stops everything cleanly and waits for it. */
     @Override
     void close();

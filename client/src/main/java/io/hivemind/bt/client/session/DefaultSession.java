@@ -13,6 +13,9 @@ import io.hivemind.bt.client.TorrentHandle;
 import io.hivemind.bt.client.TorrentState;
 import io.hivemind.bt.client.net.Transport;
 import io.hivemind.bt.client.ipfilter.FilterPoint;
+import io.hivemind.bt.client.nat.PortMapper;
+import io.hivemind.bt.client.nat.PortMapperStatus;
+import io.hivemind.bt.client.nat.Protocol;
 import io.hivemind.bt.client.ipfilter.IpFilter;
 import io.hivemind.bt.client.ipfilter.ReloadableIpFilter;
 import io.hivemind.bt.dht.DhtConfig;
@@ -82,6 +85,7 @@ public final class DefaultSession implements Session {
     private final SharedBucket globalUp;
     private final SharedBucket globalDown;
     private volatile DhtNode dht;
+    private volatile PortMapper portMapper;
     private final MseSkeyIndex skeys = new MseSkeyIndex();
     private volatile MseConfig mse;
     private final ReloadableIpFilter blocklist = new ReloadableIpFilter();
@@ -139,6 +143,7 @@ public final class DefaultSession implements Session {
         DefaultSession s = new DefaultSession(settings, nanoClock);
         try {
             s.listen();
+            s.startPortMapper();
             if (settings.enableDht()) {
                 s.startDht();
             }
@@ -220,6 +225,38 @@ public final class DefaultSession implements Session {
                 node.bootstrap(resolved);
             }
         });
+    }
+
+    /**
+     * UPnP IGD / NAT-PMP / PCP port mapping of the listen port (TCP and UDP), when enabled; the mapper also votes on
+     * our external address from what trackers and peers report ({@code yourip}), so it always exists.
+     */
+    private void startPortMapper() {
+        SessionSettings s = settings;
+        PortMapper m = PortMapper.builder().upnp(s.enableUpnp()).natpmp(s.enableNatpmp()).pcp(s.enableNatpmp())
+                .eventLoopGroup(group).transport(transport).build();
+        portMapper = m;
+        int port = listenPort();
+        if ((s.enableUpnp() || s.enableNatpmp()) && port > 0 && !listenAddresses().get(0).getAddress().isLoopbackAddress()) {
+            m.map(Protocol.TCP, port).whenComplete((mapping, e) -> {
+                if (e != null) {
+                    LOG.log(System.Logger.Level.WARNING, "port mapping of TCP {0} failed: {1}", port, Torrent.rootMessage(e));
+                }
+            });
+            if (s.enableDht()) {
+                m.map(Protocol.UDP, port);
+            }
+        }
+    }
+
+    PortMapper portMapper() {
+        return portMapper;
+    }
+
+    @Override
+    public PortMapperStatus portMapping() {
+        PortMapper m = portMapper;
+        return m == null ? null : m.status();
     }
 
     /** The DHT node, or null when the DHT is off or failed to start. */
@@ -504,6 +541,9 @@ public final class DefaultSession implements Session {
         }
         if (dht != null) {
             dht.close();
+        }
+        if (portMapper != null) {
+            portMapper.close(); // deletes the mappings at the router
         }
         trackerClient.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);

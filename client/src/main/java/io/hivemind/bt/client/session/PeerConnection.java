@@ -963,6 +963,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (hs.requestQueue() != null && pipeline != null) {
                 pipeline.setPeerRequestQueue(Math.max(1, hs.requestQueue()));
             }
+            if (hs.yourIp() != null && address != null && session.portMapper() != null) {
+                // BEP 10 yourip: one vote for our external address (BEP 42 ids, announces)
+                session.portMapper().reportExternalAddress(hs.yourIp(),
+                        io.hivemind.bt.client.nat.core.ExternalAddressVoter.Source.PEER, address.getAddress());
+            }
             if (hs.port() != null && hs.port() > 0 && address != null) {
                 remoteListen = new InetSocketAddress(address.getAddress(), hs.port());
             }
