@@ -145,6 +145,7 @@ final class Torrent implements TorrentHandle {
     private long lastChoke = Long.MIN_VALUE;
     private long nextDhtLookup = Long.MIN_VALUE;
     private boolean dhtLookupRunning;
+    private long dhtRetry;
     private final CompletableFuture<TorrentHandle> completion = new CompletableFuture<>();
     private final CompletableFuture<Metainfo> metadataFuture = new CompletableFuture<>();
     private final IntList scratch = new IntList();
@@ -889,6 +890,12 @@ final class Torrent implements TorrentHandle {
             if (accepted[0] == 0) {
                 // the DHT was still empty (bootstrap under way): try again soon rather than in minutes
                 nextDhtLookup = Math.min(nextDhtLookup, session.now() + TimeUnit.SECONDS.toNanos(5));
+            } else if (peers.isEmpty() && state != TorrentState.SEEDING) {
+                // nobody to download from yet: look again soon, backing off from 10 s towards the normal interval
+                dhtRetry = dhtRetry == 0 ? TimeUnit.SECONDS.toNanos(10) : Math.min(2 * dhtRetry, TimeUnit.MINUTES.toNanos(5));
+                nextDhtLookup = Math.min(nextDhtLookup, session.now() + dhtRetry);
+            } else {
+                dhtRetry = 0;
             }
         }, loop);
     }
