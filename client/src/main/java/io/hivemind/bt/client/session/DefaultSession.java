@@ -86,6 +86,7 @@ public final class DefaultSession implements Session {
     private final SharedBucket globalDown;
     private volatile DhtNode dht;
     private volatile PortMapper portMapper;
+    private final SessionQueue queue;
     private final MseSkeyIndex skeys = new MseSkeyIndex();
     private volatile MseConfig mse;
     private final ReloadableIpFilter blocklist = new ReloadableIpFilter();
@@ -108,6 +109,8 @@ public final class DefaultSession implements Session {
         this.globalUp = new SharedBucket(settings.uploadRateLimit(), startedNanos);
         this.globalDown = new SharedBucket(settings.downloadRateLimit(), startedNanos);
         this.mse = mseConfig(settings.encryption());
+        this.queue = new SessionQueue(this, group.next(), settings);
+        this.queue.start();
         loadBlocklist(settings.blocklistFile());
     }
 
@@ -247,6 +250,10 @@ public final class DefaultSession implements Session {
                 m.map(Protocol.UDP, port);
             }
         }
+    }
+
+    SessionQueue queue() {
+        return queue;
     }
 
     PortMapper portMapper() {
@@ -393,7 +400,9 @@ public final class DefaultSession implements Session {
             skeys.add(k.id());
         }
         events.publish(new Event.TorrentAdded(now(), ih, t.name()));
-        return t.start().thenApply(v -> (TorrentHandle) t);
+        // an auto-managed torrent gets its queue decision before it starts, so it never runs outside its slot
+        CompletableFuture<Void> queued = add.autoManaged() ? queue.add(t) : CompletableFuture.completedFuture(null);
+        return queued.thenCompose(v -> t.start()).thenApply(v -> (TorrentHandle) t);
     }
 
     private static List<IdKey> wireKeys(InfoHashes ih) {
@@ -419,6 +428,7 @@ public final class DefaultSession implements Session {
                 skeys.remove(k.id());
             }
             torrents.remove(t);
+            queue.remove(t);
             events.publish(new Event.TorrentRemoved(now(), t.infoHashes()));
         });
     }
@@ -497,6 +507,7 @@ public final class DefaultSession implements Session {
         long now = now();
         globalUp.setRate(newSettings.uploadRateLimit(), now);
         globalDown.setRate(newSettings.downloadRateLimit(), now);
+        queue.settingsChanged(newSettings);
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Torrent t : torrents) {
             all.add(t.settingsChanged());
@@ -527,6 +538,7 @@ public final class DefaultSession implements Session {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        queue.close();
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (Torrent t : torrents) {
             stops.add(t.shutdown(false, false));

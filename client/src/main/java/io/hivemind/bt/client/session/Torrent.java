@@ -100,6 +100,14 @@ final class Torrent implements TorrentHandle {
     private volatile TorrentState state;
     private String errorMessage;
     private boolean paused;
+    /** Stopped by the session queue (auto-managed torrents wait for a slot); peers and trackers are off. */
+    private boolean queued;
+    private volatile int queueId = -1;
+    private volatile int queuePosition = -1;
+    private volatile QueueSnapshot queueSnapshot;
+    private long startedAtNanos;
+    private long seedingNanos;
+    private long seedingSince = -1;
     private boolean checking;
     private boolean shuttingDown;
     PiecePicker picker;
@@ -134,6 +142,7 @@ final class Torrent implements TorrentHandle {
 
     // trackers, resume, timers
     private TrackerSession trackers;
+    private boolean trackersStarted;
     private volatile List<TrackerStatus> trackerStatus = List.of();
     private ResumeStore resumeStore;
     private ResumeData resume;
@@ -170,8 +179,10 @@ final class Torrent implements TorrentHandle {
         this.downBucket = TokenBucket.ofRate(downloadLimit, now);
         this.maxConnections = add.maxConnections();
         this.paused = add.paused();
-        this.state = add.paused() ? TorrentState.PAUSED
+        this.queued = add.autoManaged();
+        this.state = add.paused() ? TorrentState.PAUSED : add.autoManaged() ? TorrentState.QUEUED
                 : metainfo == null ? TorrentState.DOWNLOADING_METADATA : TorrentState.CHECKING;
+        this.queueSnapshot = new QueueSnapshot(-1, add.autoManaged(), false, false, false, 0, 0, now, 0, 0, 0, 0);
         this.addedTime = Instant.now().getEpochSecond();
         SessionSettings s = session.settings();
         if (s.stateDirectory() != null) {
@@ -200,6 +211,7 @@ final class Torrent implements TorrentHandle {
                 } else {
                     metadataExchange = new MetadataExchange(this, infoHashes, session.settings());
                     startTrackers();
+                    goActive();
                 }
                 f.complete(null);
             } catch (RuntimeException e) {
@@ -267,8 +279,8 @@ final class Torrent implements TorrentHandle {
     }
 
     private void openStorage() {
-        setState(paused ? TorrentState.PAUSED : TorrentState.CHECKING);
         checking = true;
+        setState(runningState());
         SessionSettings s = session.settings();
         StoreSpec spec = StoreSpec.builder(info, add.savePath())
                 .hashes(PieceHashes.of(metainfo))
@@ -331,23 +343,24 @@ final class Torrent implements TorrentHandle {
         resume = ResumeData.initial(infoHashes.wireId(), info.pieceCount(), info.files().size(),
                 add.savePath().toString(), addedTime);
         resumeDirty = true;
-        if (paused) {
-            setState(TorrentState.PAUSED);
-            return;
-        }
         if (picker.isDone()) {
             finished(false);
         } else {
-            setState(TorrentState.DOWNLOADING);
+            setState(runningState());
+        }
+        if (!active()) {
+            saveResume();
+            return;
         }
         for (PeerConnection p : peers) {
             p.torrentReady();
         }
+        goActive();
         saveResume();
     }
 
     private void finished(boolean announce) {
-        setState(TorrentState.SEEDING);
+        setState(runningState());
         if (completedTime < 0) {
             completedTime = Instant.now().getEpochSecond();
         }
@@ -375,7 +388,7 @@ final class Torrent implements TorrentHandle {
         if (s.status() == StorageState.Status.OK) {
             if (state == TorrentState.ERROR) {
                 errorMessage = null;
-                setState(picker != null && picker.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
+                setState(runningState());
             }
             return;
         }
@@ -405,6 +418,28 @@ final class Torrent implements TorrentHandle {
 
     TorrentState state() {
         return state;
+    }
+
+    /** The state the torrent is in when no error holds it: paused, queued, fetching metadata, checking, or active. */
+    private TorrentState runningState() {
+        if (paused) {
+            return TorrentState.PAUSED;
+        }
+        if (checking) {
+            return TorrentState.CHECKING;
+        }
+        if (queued) {
+            return TorrentState.QUEUED;
+        }
+        if (info == null) {
+            return TorrentState.DOWNLOADING_METADATA;
+        }
+        return picker != null && picker.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING;
+    }
+
+    /** Connecting, announcing and trading: neither paused by the user nor waiting in the queue. */
+    private boolean active() {
+        return !paused && !queued && !shuttingDown;
     }
 
     boolean isPrivate() {
@@ -463,9 +498,7 @@ final class Torrent implements TorrentHandle {
                 .onPeers(this::trackerPeers)
                 .onStatus(s -> trackerStatus = s)
                 .build();
-        if (!paused) {
-            trackers.start();
-        }
+        trackersStarted = false;
     }
 
     private TrackerSession.Progress trackerProgress() {
@@ -527,7 +560,7 @@ final class Torrent implements TorrentHandle {
      * the {@link PeerCandidateList}'s.
      */
     void connectCandidates() {
-        if (paused || shuttingDown || state == TorrentState.ERROR || session.isClosed()) {
+        if (!active() || state == TorrentState.ERROR || session.isClosed()) {
             return;
         }
         SessionSettings s = session.settings();
@@ -598,7 +631,7 @@ final class Torrent implements TorrentHandle {
 
     /** Called on the loop when a connection finished its handshake; returns the refusal reason or null. */
     DisconnectReason attach(PeerConnection p) {
-        if (shuttingDown || paused) {
+        if (!active()) {
             return DisconnectReason.LOCAL_CLOSE;
         }
         InetSocketAddress listen = p.remoteListenAddress();
@@ -833,6 +866,7 @@ final class Torrent implements TorrentHandle {
         }
         long now = session.now();
         try {
+            publishQueueSnapshot(now);
             for (int i = peers.size() - 1; i >= 0; i--) {
                 peers.get(i).tick(now);
             }
@@ -842,7 +876,7 @@ final class Torrent implements TorrentHandle {
             if (metadataExchange != null) {
                 metadataExchange.tick(now);
             }
-            if (!paused && !dhtLookupRunning && (nextDhtLookup == Long.MIN_VALUE || now >= nextDhtLookup)) {
+            if (active() && !dhtLookupRunning && (nextDhtLookup == Long.MIN_VALUE || now >= nextDhtLookup)) {
                 dhtLookup(now);
             }
             connectCandidates();
@@ -1107,7 +1141,7 @@ final class Torrent implements TorrentHandle {
                     t.seeders(), t.leechers()));
         }
         return new TorrentStatus(infoHashes, name, state, progress, wanted, done, downRateNow, upRate.rate(now),
-                downloadedBase + downloaded, uploadedBase + uploaded, eta, peers.size(), seeds, pieces, have, -1,
+                downloadedBase + downloaded, uploadedBase + uploaded, eta, peers.size(), seeds, pieces, have, queuePosition,
                 errorMessage, files, ts, add.savePath().toString());
     }
 
@@ -1135,9 +1169,7 @@ final class Torrent implements TorrentHandle {
                 trackers.stop();
                 trackers = null;
             }
-            if (!checking) {
-                setState(TorrentState.PAUSED);
-            }
+            setState(runningState());
             saveResume();
             if (storage != null) {
                 storage.pause();
@@ -1152,19 +1184,15 @@ final class Torrent implements TorrentHandle {
                 return;
             }
             paused = false;
+            setState(runningState());
             if (checking) {
                 return;
             }
-            if (info == null) {
-                setState(TorrentState.DOWNLOADING_METADATA);
-            } else if (storage == null) {
+            if (info != null && storage == null) {
                 openStorage();
                 return;
-            } else {
-                setState(picker.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
             }
-            startTrackers();
-            connectCandidates();
+            goActive();
         });
     }
 
@@ -1196,12 +1224,10 @@ final class Torrent implements TorrentHandle {
                 }
                 errorMessage = null;
                 resumeDirty = true;
-                if (paused) {
-                    setState(TorrentState.PAUSED);
-                } else if (picker.isDone()) {
+                if (picker.isDone()) {
                     finished(false);
                 } else {
-                    setState(TorrentState.DOWNLOADING);
+                    setState(runningState());
                 }
             });
         });
@@ -1291,6 +1317,15 @@ final class Torrent implements TorrentHandle {
         return f;
     }
 
+    @Override
+    public CompletableFuture<Void> setQueuePosition(int position) {
+        if (position < 0) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("negative queue position " + position));
+        }
+        session.queue().setPosition(this, position);
+        return CompletableFuture.completedFuture(null);
+    }
+
     CompletableFuture<Void> settingsChanged() {
         return post(() -> {
             if (choker != null) {
@@ -1365,6 +1400,113 @@ final class Torrent implements TorrentHandle {
     IntList scratch() {
         scratch.clear();
         return scratch;
+    }
+
+    // ---- queue ---------------------------------------------------------------------------------------------------
+
+    /** Starts trading if the torrent may: trackers, DHT, connections, and peers told what we have. */
+    private void goActive() {
+        if (!active() || checking) {
+            return;
+        }
+        if (startedAtNanos == 0 || state == TorrentState.QUEUED || state == TorrentState.PAUSED) {
+            startedAtNanos = session.now();
+        }
+        setState(runningState());
+        if (trackers == null) {
+            startTrackers();
+        }
+        if (trackers != null && !trackersStarted) {
+            trackersStarted = true;
+            trackers.start();
+        }
+        nextDhtLookup = Long.MIN_VALUE;
+        connectCandidates();
+    }
+
+    /** The queue gives this torrent a slot. */
+    void queueStart() {
+        loop.execute(() -> {
+            if (!queued || shuttingDown) {
+                return;
+            }
+            queued = false;
+            setState(runningState());
+            goActive();
+        });
+    }
+
+    /** The queue takes the slot away: peers closed, trackers told we stopped, state QUEUED. */
+    void queueStop() {
+        loop.execute(() -> {
+            if (queued || shuttingDown) {
+                return;
+            }
+            queued = true;
+            for (PeerConnection p : new ArrayList<>(peers)) {
+                p.close(DisconnectReason.LOCAL_CLOSE);
+            }
+            if (trackers != null) {
+                trackers.stop();
+                trackers = null;
+            }
+            setState(runningState());
+        });
+    }
+
+    /** A seed reached the session's share-ratio or seed-time limit: pause it. */
+    void shareLimitReached() {
+        pause();
+    }
+
+    int queueId() {
+        return queueId;
+    }
+
+    void queueId(int id) {
+        queueId = id;
+        QueueSnapshot q = queueSnapshot;
+        queueSnapshot = new QueueSnapshot(id, q.autoManaged(), q.running(), q.finished(), q.hasError(), q.downloadRate(),
+                q.uploadRate(), q.startedAtNanos(), q.totalDownloaded(), q.totalUploaded(), q.wantedBytes(),
+                q.seedingTimeNanos());
+    }
+
+    void queuePosition(int position) {
+        queuePosition = position;
+    }
+
+    QueueSnapshot queueView() {
+        return queueSnapshot;
+    }
+
+    /** Refreshes the snapshot the session queue reads from another loop. */
+    private void publishQueueSnapshot(long now) {
+        boolean seeding = state == TorrentState.SEEDING;
+        if (seeding && seedingSince < 0) {
+            seedingSince = now;
+        } else if (!seeding && seedingSince >= 0) {
+            seedingNanos += now - seedingSince;
+            seedingSince = -1;
+        }
+        long wanted = 0;
+        if (info != null) {
+            for (FileEntry f : info.files()) {
+                if (!f.isPad() && filePriorities[f.index()] > 0) {
+                    wanted += f.length();
+                }
+            }
+        }
+        queueSnapshot = new QueueSnapshot(queueId, add.autoManaged(), !queued && !paused, picker != null && picker.isDone(),
+                state == TorrentState.ERROR, downRate.rate(now), upRate.rate(now), startedAtNanos,
+                downloadedBase + downloaded, uploadedBase + uploaded, wanted,
+                seedingNanos + (seedingSince >= 0 ? now - seedingSince : 0));
+    }
+
+    /** An immutable view of a torrent for {@link SessionQueue}. */
+    record QueueSnapshot(int torrentId, boolean autoManaged, boolean running, boolean finished, boolean hasError,
+                         long downloadRate, long uploadRate, long startedAtNanos, long totalDownloaded,
+                         long totalUploaded, long wantedBytes, long seedingTimeNanos)
+            implements io.hivemind.bt.client.core.queue.QueuedTorrentView {
     }
 
     @Override
