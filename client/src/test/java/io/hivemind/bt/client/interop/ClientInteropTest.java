@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * hivebt against Transmission 3.00 (transmission-daemon) and aria2 1.36 on loopback, both directions (BEP 3).
+ * hivebt against Transmission 3.00 (transmission-daemon), aria2 1.36 and qBittorrent 4.5 (qbittorrent-nox, driven
+ * through its WebUI API) on loopback, both directions (BEP 3).
  * INTEROP.md: Transmission never dials loopback peers it learns of, so our side dials it; aria2 has no option for a
  * direct peer, so it meets us through our tracker.
  */
@@ -191,6 +192,133 @@ class ClientInteropTest {
                 h.completion().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
                 assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(tmp.resolve("dl/payload.bin")));
             }
+        }
+    }
+
+    /**
+     * qbittorrent-nox 4.5 with a fresh profile: legal notice accepted, WebUI on loopback without login for
+     * localhost, a fixed peer port, plaintext allowed (INTEROP.md: set encryption explicitly), uTP/DHT/LSD/PEX off.
+     */
+    private ExternalPeer qbittorrent(Path profile, int webPort, int peerPort) throws IOException {
+        Path conf = Files.createDirectories(profile.resolve("qBittorrent/config")).resolve("qBittorrent.conf");
+        Files.writeString(conf, String.join("\n",
+                "[LegalNotice]", "Accepted=true", "",
+                "[BitTorrent]", "Session\\Port=" + peerPort, "Session\\Interface=lo", "Session\\InterfaceName=lo",
+                "Session\\DHTEnabled=false", "Session\\LSDEnabled=false", "Session\\PeXEnabled=false",
+                "Session\\Encryption=0", "Session\\BTProtocol=TCP", "Session\\AnonymousModeEnabled=false",
+                "", "[Preferences]", "WebUI\\Port=" + webPort, "WebUI\\Address=127.0.0.1",
+                "WebUI\\LocalHostAuth=false", "WebUI\\CSRFProtection=false", "WebUI\\HostHeaderValidation=false",
+                "Connection\\PortRangeMin=" + peerPort, "Connection\\UPnP=false", ""));
+        return ExternalPeer.start("qbittorrent", List.of("qbittorrent-nox", "--profile=" + profile,
+                "--webui-port=" + webPort), Map.of("HOME", profile.toString()));
+    }
+
+    /** POSTs a qBittorrent WebUI API call (multipart when a torrent file is given); returns the HTTP status. */
+    private static int qbit(int webPort, String path, Map<String, String> fields, Path torrentFile) throws Exception {
+        if (torrentFile == null) {
+            StringBuilder form = new StringBuilder();
+            for (var e : fields.entrySet()) {
+                form.append(form.isEmpty() ? "" : "&").append(e.getKey()).append('=')
+                        .append(java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + webPort + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(10))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form.toString())).build();
+            try (java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient()) {
+                return c.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            }
+        }
+        String boundary = "hivebt" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (var e : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n"
+                    + e.getValue() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (torrentFile != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"torrents\"; filename=\"t.torrent\"\r\n"
+                    + "Content-Type: application/x-bittorrent\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.writeBytes(Files.readAllBytes(torrentFile));
+            body.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + webPort + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .timeout(Duration.ofSeconds(10))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        try (java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient()) {
+            return c.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+    }
+
+    private static void awaitWebUi(int webPort, ExternalPeer qb) throws InterruptedException {
+        await(() -> {
+            try {
+                return qbit(webPort, "/api/v2/app/version", Map.of(), null) == 200
+                        || qbit(webPort, "/api/v2/app/version", Map.of(), null) == 405;
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(30), () -> "qBittorrent's WebUI:\n" + qb.output());
+    }
+
+    @Test
+    void qbittorrentDownloadsFromHivebt() throws Exception {
+        ExternalPrograms.require("qbittorrent-nox", "qbittorrent-nox");
+        Path file = payload();
+        Metainfo mi = TorrentCreator.builder(file).pieceLength(256 * 1024).build().create();
+        Path torrent = Files.write(tmp.resolve("t.torrent"), mi.encode());
+        Path qbDir = Files.createDirectories(tmp.resolve("qb-dl"));
+        int web = freePort();
+        try (Session us = Session.builder().settings(settings()).build();
+             ExternalPeer qb = qbittorrent(tmp.resolve("qb-profile"), web, freePort())) {
+            TorrentHandle h = us.add(AddTorrent.metainfo(mi).saveTo(file.getParent())).get(10, TimeUnit.SECONDS);
+            h.completion().get(30, TimeUnit.SECONDS);
+            awaitWebUi(web, qb);
+            assertEquals0(qbit(web, "/api/v2/torrents/add", Map.of("savepath", qbDir.toString()), torrent) == 200 ? 0 : 1, qb);
+            String hash = mi.infoHashes().v1Hex();
+            Path got = qbDir.resolve("payload.bin");
+            long end = System.nanoTime() + DEADLINE.toNanos();
+            while (!sameContent(file, got) && System.nanoTime() < end) {
+                qbit(web, "/api/v2/torrents/addPeers", Map.of("hashes", hash,
+                        "peers", "127.0.0.1:" + us.listenAddresses().get(0).getPort()), null);
+                Thread.sleep(1000); // polling qBittorrent's file; bounded by the deadline
+            }
+            if (!sameContent(file, got)) {
+                throw new AssertionError("qBittorrent did not complete; its log:\n" + qb.output());
+            }
+        }
+    }
+
+    @Test
+    void hivebtDownloadsFromQbittorrent() throws Exception {
+        ExternalPrograms.require("qbittorrent-nox", "qbittorrent-nox");
+        Path file = payload();
+        Metainfo mi = TorrentCreator.builder(file).pieceLength(256 * 1024).build().create();
+        Path torrent = Files.write(tmp.resolve("t.torrent"), mi.encode());
+        int web = freePort();
+        int qbPort = freePort();
+        try (ExternalPeer qb = qbittorrent(tmp.resolve("qb-profile"), web, qbPort);
+             Session us = Session.builder().settings(settings()).build()) {
+            awaitWebUi(web, qb);
+            assertEquals0(qbit(web, "/api/v2/torrents/add", Map.of("savepath", file.getParent().toString(),
+                    "skip_checking", "true"), torrent) == 200 ? 0 : 1, qb);
+            TorrentHandle h = us.add(AddTorrent.metainfo(mi).saveTo(tmp.resolve("dl"))
+                    .peers(List.of(new InetSocketAddress("127.0.0.1", qbPort)))).get(10, TimeUnit.SECONDS);
+            long end = System.nanoTime() + DEADLINE.toNanos();
+            while (!h.completion().isDone() && System.nanoTime() < end) {
+                h.connectPeer(new InetSocketAddress("127.0.0.1", qbPort));
+                try {
+                    h.completion().get(3, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException again) {
+                    // qBittorrent may still be loading the torrent
+                }
+            }
+            if (!h.completion().isDone()) {
+                throw new AssertionError("no download from qBittorrent; its log:\n" + qb.output());
+            }
+            assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(tmp.resolve("dl/payload.bin")));
         }
     }
 
