@@ -64,6 +64,8 @@ final class ParallelHasher {
     private final AtomicLong done = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Object progressLock = new Object();
+    /** Bytes that will be hashed: the piece space with its pads (v1, hybrid), the files' data (v2, no gaps). */
+    private final long total;
     private long reported;
 
     ParallelHasher(Layout layout, int threads, TorrentCreator.ProgressListener progress) {
@@ -73,6 +75,7 @@ final class ParallelHasher {
         this.v2 = layout.version.hasV2();
         this.pieceLength = layout.pieceLength;
         this.leavesPerPiece = v2 ? Merkle.leavesPerPiece(pieceLength) : 0;
+        this.total = layout.version == TorrentVersion.V2 ? layout.dataLength : layout.spaceEnd;
         int n = layout.files.size();
         int count = 0;
         for (SourceFile f : layout.files) {
@@ -188,7 +191,7 @@ final class ParallelHasher {
         synchronized (progressLock) {
             if (now > reported) {
                 reported = now;
-                progress.progress(now, layout.spaceEnd);
+                progress.progress(now, total);
             }
         }
     }
