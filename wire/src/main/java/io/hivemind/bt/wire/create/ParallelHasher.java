@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Implementation note. The piece space is cut into chunks of whole pieces (4–64 MiB, about sixteen per thread)
  * that the worker threads take in order from a shared counter, so every thread reads long sequential runs and a
  * slow thread delays the end by at most one chunk. Each worker owns one off-heap read buffer of 1 MiB (small enough
- * that the data is still in the cache when the digest reads it; 4 MiB cost 8 % more CPU) and reads with positional {@link FileChannel#read(ByteBuffer, long)} calls; the kernel copies page-cache data into it once
- * and the digests read it through the JDK's SHA intrinsics. Pad bytes (hybrid) are zeros written into the buffer;
+ * that the data is still in the cache when the digest reads it; 4 MiB cost 8 % more CPU) and reads with positional
+ * {@link FileChannel#read(ByteBuffer, long)} calls; the kernel copies page-cache data into it once and the digests
+ * read it through the JDK's SHA intrinsics. Pad bytes (hybrid) are zeros written into the buffer;
  * the alignment gaps of a v2 torrent are skipped. v2 leaves are hashed per 16 KiB block and reduced in place to
  * the piece hash ({@link Merkle#reduceInPlace}); the pieces roots are computed from the piece layers at the end.
  * Results land in arrays at fixed indices, so no ordering between threads is needed.
