@@ -223,11 +223,12 @@ final class ParallelHasher {
                 int off = 0;
                 while (off < n && piece < p1) {
                     int take = (int) Math.min(n - off, pieceEnd - (pos + off));
-                    if (v1) {
+                    if (v1 && v2) {
+                        leafCount = both(piece, pos + off, take, off, leafCount);
+                    } else if (v1) {
                         buf.limit(off + take).position(off);
                         sha1.update(buf);
-                    }
-                    if (v2) {
+                    } else {
                         leafCount = leaves(piece, pos + off, take, off, leafCount);
                     }
                     off += take;
@@ -277,6 +278,32 @@ final class ParallelHasher {
                     sha256.digest(leaves, leafCount * Merkle.HASH_SIZE, Merkle.HASH_SIZE);
                     leafCount++;
                     p += leaf;
+                }
+            } catch (DigestException e) {
+                throw new IllegalStateException(e);
+            }
+            return leafCount;
+        }
+
+        /**
+         * Hybrid: SHA-1 and the SHA-256 leaves over the same 16 KiB block one after the other, while the block is in
+         * the L1 cache (two passes over the 1 MiB buffer cost about 12 % more CPU). Blocks are aligned: pieces start on
+         * 16 KiB boundaries and reads are whole MiBs.
+         */
+        private int both(int piece, long at, int len, int off, int leafCount) {
+            long dataEnd = fileEnd(layout.pieceFile[piece]);
+            try {
+                for (int o = 0; o < len; o += Merkle.BLOCK_SIZE) {
+                    int n = Math.min(Merkle.BLOCK_SIZE, len - o);
+                    buf.limit(off + o + n).position(off + o);
+                    sha1.update(buf);
+                    long p = at + o;
+                    if (p < dataEnd) {
+                        buf.limit(off + o + (int) Math.min(n, dataEnd - p)).position(off + o);
+                        sha256.update(buf);
+                        sha256.digest(leaves, leafCount * Merkle.HASH_SIZE, Merkle.HASH_SIZE);
+                        leafCount++;
+                    }
                 }
             } catch (DigestException e) {
                 throw new IllegalStateException(e);
