@@ -624,6 +624,15 @@ final class Torrent implements TorrentHandle {
         }
     }
 
+    private boolean isConnectedTo(InetSocketAddress a) {
+        for (PeerConnection p : peers) {
+            if (a.equals(p.remoteListenAddress()) || a.equals(p.address())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** An outgoing connection ended before (or was refused at) the handshake: the dial counts as failed. */
     void dialEnded(InetSocketAddress a) {
         candidates.dialFailed(a, session.now());
@@ -1245,6 +1254,9 @@ final class Torrent implements TorrentHandle {
     @Override
     public CompletableFuture<Void> connectPeer(InetSocketAddress peer) {
         return post(() -> {
+            if (!isConnectedTo(peer)) {
+                candidates.remove(peer); // an explicit request dials now, whatever back-off an earlier failure set
+            }
             addCandidate(peer, PeerCandidateList.SOURCE_MANUAL);
             connectCandidates();
         });
