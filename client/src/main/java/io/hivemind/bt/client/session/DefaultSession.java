@@ -75,6 +75,7 @@ public final class DefaultSession implements Session {
     private final SessionCounters counters = new SessionCounters();
     private final ConcurrentHashMap<IdKey, Torrent> byWireId = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Torrent> torrents = new CopyOnWriteArrayList<>();
+    private final QueueOrder<Torrent> queue = new QueueOrder<>();
     private final List<Channel> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger halfOpen = new AtomicInteger();
@@ -278,6 +279,10 @@ public final class DefaultSession implements Session {
         return counters;
     }
 
+    QueueOrder<Torrent> queue() {
+        return queue;
+    }
+
     SharedBucket globalUp() {
         return globalUp;
     }
@@ -352,6 +357,7 @@ public final class DefaultSession implements Session {
             }
         }
         torrents.add(t);
+        queue.add(t);
         for (IdKey k : keys) {
             skeys.add(k.id());
         }
@@ -382,6 +388,7 @@ public final class DefaultSession implements Session {
                 skeys.remove(k.id());
             }
             torrents.remove(t);
+            queue.remove(t);
             events.publish(new Event.TorrentRemoved(now(), t.infoHashes()));
         });
     }
@@ -433,7 +440,13 @@ public final class DefaultSession implements Session {
                 counters.payloadUp.sum(), down, up, counters.protocolDown.sum(), counters.protocolUp.sum(), peers,
                 halfOpen.get(), torrents.size(), downloading, seeding, dht != null ? dht.stats().nodeCount() : 0,
                 counters.hashFailures.sum(),
-                counters.disconnectsByReason(), transport.name());
+                counters.disconnectsByReason(), transport.name(),
+                queued(storage.diskExecutor()) + queued(storage.hashExecutor()), storage.pieceBuffers().inUse());
+    }
+
+    /** Tasks waiting in {@code executor}'s queue (0 for executors that do not say). */
+    private static long queued(java.util.concurrent.Executor executor) {
+        return executor instanceof java.util.concurrent.ThreadPoolExecutor t ? t.getQueue().size() : 0;
     }
 
     @Override
