@@ -18,9 +18,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Moves a torrent's files from one save directory to another ({@code TorrentHandle.moveStorage} with
- * {@code moveData}): every data file that exists, and the part file ({@code .<id>.parts}) that holds the bytes of
- * skipped files. The layout below the save directory stays the same (a multi-file torrent's files stay in the
- * directory named after the torrent).
+ * {@code moveData}), or deletes them (removal with the data): every data file that exists, and the part file
+ * ({@code .<id>.parts}) that holds the bytes of skipped files. The layout below the save directory stays the same
+ * (a multi-file torrent's files stay in the directory named after the torrent).
  *
  * <p>Implementation note: nothing is overwritten. Every target is checked first and the move fails with
  * {@link FileAlreadyExistsException} before anything is touched if one exists (libtorrent's {@code fail_if_exist});
@@ -99,6 +99,29 @@ final class StorageMover {
             throw e;
         }
         removeEmptyDirectories(src, present);
+    }
+
+    /**
+     * Deletes the files of {@code info} and its part file below {@code root}, then the directories that are empty
+     * afterwards (never {@code root}). Files that cannot be deleted are logged and left.
+     */
+    static void delete(InfoDictionary info, String partFileId, Path root) {
+        Path dir = root.toAbsolutePath().normalize();
+        List<Path> relative;
+        try {
+            relative = relativePaths(info, partFileId);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "not deleting the data of {0}: {1}", info.name(), e.getMessage());
+            return;
+        }
+        for (Path rel : relative) {
+            try {
+                Files.deleteIfExists(dir.resolve(rel));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete {0}: {1}", dir.resolve(rel), e.getMessage());
+            }
+        }
+        removeEmptyDirectories(dir, relative);
     }
 
     /** The paths below the save directory of every stored file and of the part file, lexically confined. */

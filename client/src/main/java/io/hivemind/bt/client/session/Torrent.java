@@ -1023,23 +1023,7 @@ final class Torrent implements TorrentHandle {
     }
 
     private void deleteFiles() {
-        Path root = add.savePath();
-        for (FileEntry f : info.files()) {
-            if (f.isPad()) {
-                continue;
-            }
-            Path p = info.isSingleFile() ? root.resolve(f.path().get(0)) : root.resolve(info.name());
-            if (!info.isSingleFile()) {
-                for (String c : f.path()) {
-                    p = p.resolve(c);
-                }
-            }
-            try {
-                Files.deleteIfExists(p);
-            } catch (java.io.IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot delete {0}: {1}", p, e.getMessage());
-            }
-        }
+        StorageMover.delete(info, infoHashes.wireIdHex(), add.savePath());
     }
 
     // ---- TorrentHandle --------------------------------------------------------------------------------------------

@@ -158,6 +158,8 @@ class RealSessionDaemonTest {
         assertEquals(404, f.get(path).status());
         assertFalse(Files.exists(dl.resolve("model.bin")));
         assertFalse(Files.exists(dl.resolve("docs/readme.txt")));
+        assertFalse(Files.exists(f.downloads.resolve("." + hash + ".parts")), "the part file is data too");
+        assertFalse(Files.exists(dl), "the torrent's emptied directories are removed");
         assertFalse(Files.exists(resume), "resume data deleted with the torrent");
         assertFalse(Files.exists(f.state.resolve("daemon/torrents/" + hash + ".json")));
         assertEquals(0, f.get("/api/torrents").json().getArray("torrents").size());

@@ -93,4 +93,20 @@ class StorageMoverTest {
         assertFalse(Files.exists(file));
         assertTrue(Files.isDirectory(from), "the save directory itself stays");
     }
+
+    @Test
+    void deleteRemovesFilesPartFileAndEmptiedDirectoriesOnly(@TempDir Path tmp) throws Exception {
+        InfoDictionary info = multiFile(tmp);
+        Path root = tmp.resolve("root");
+        LoopbackSwarmTest.writeRandom(root.resolve("set/a.bin"), 100_000, 1);
+        LoopbackSwarmTest.writeRandom(root.resolve("set/sub/deep/b.bin"), 50_000, 2);
+        Files.writeString(root.resolve("." + ID + ".parts"), "part");
+        Files.writeString(root.resolve("set/notes-by-the-user.txt"), "mine");
+        StorageMover.delete(info, ID, root);
+        assertFalse(Files.exists(root.resolve("set/a.bin")));
+        assertFalse(Files.exists(root.resolve("set/sub")), "emptied directories go");
+        assertFalse(Files.exists(root.resolve("." + ID + ".parts")));
+        assertTrue(Files.exists(root.resolve("set/notes-by-the-user.txt")), "a file not in the torrent stays");
+        assertTrue(Files.isDirectory(root));
+    }
 }
