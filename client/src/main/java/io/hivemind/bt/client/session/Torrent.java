@@ -146,6 +146,7 @@ final class Torrent implements TorrentHandle {
     private long lastChoke = Long.MIN_VALUE;
     private long nextDhtLookup = Long.MIN_VALUE;
     private boolean dhtLookupRunning;
+    private long dhtEmptyRetryNanos = TimeUnit.SECONDS.toNanos(5); // backs off while lookups find nobody
     private final CompletableFuture<TorrentHandle> completion = new CompletableFuture<>();
     private final CompletableFuture<Metainfo> metadataFuture = new CompletableFuture<>();
     private final IntList scratch = new IntList();
@@ -884,9 +885,11 @@ final class Torrent implements TorrentHandle {
         }
         List<CompletableFuture<?>> all = new ArrayList<>();
         int[] accepted = new int[1];
+        int[] foundPeers = new int[1];
         for (byte[] id : ids) {
             io.hivemind.bt.dht.NodeId target = io.hivemind.bt.dht.NodeId.of(id);
             all.add(dht.getPeers(target).thenAcceptAsync(found -> {
+                foundPeers[0] += found.size();
                 for (InetSocketAddress a : found) {
                     addCandidate(a, PeerCandidateList.SOURCE_DHT);
                 }
@@ -899,6 +902,14 @@ final class Torrent implements TorrentHandle {
             if (accepted[0] == 0) {
                 // the DHT was still empty (bootstrap under way): try again soon rather than in minutes
                 nextDhtLookup = Math.min(nextDhtLookup, session.now() + TimeUnit.SECONDS.toNanos(5));
+            } else if (foundPeers[0] == 0 && state != TorrentState.SEEDING && peers.isEmpty()) {
+                // nobody had announced yet (a swarm starting up, e.g. the seeder's own first lookup found an empty
+                // DHT): look again soon, backing off 5 s, 10 s, … to the usual interval
+                nextDhtLookup = Math.min(nextDhtLookup, session.now() + dhtEmptyRetryNanos);
+                dhtEmptyRetryNanos = Math.min(2 * dhtEmptyRetryNanos, TimeUnit.MINUTES.toNanos(5));
+            }
+            if (foundPeers[0] > 0) {
+                dhtEmptyRetryNanos = TimeUnit.SECONDS.toNanos(5);
             }
         }, loop);
     }
