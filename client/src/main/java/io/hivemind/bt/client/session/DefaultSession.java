@@ -480,7 +480,13 @@ public final class DefaultSession implements Session {
                 counters.payloadUp.sum(), down, up, counters.protocolDown.sum(), counters.protocolUp.sum(), peers,
                 halfOpen.get(), torrents.size(), downloading, seeding, dht != null ? dht.stats().nodeCount() : 0,
                 counters.hashFailures.sum(),
-                counters.disconnectsByReason(), transport.name());
+                counters.disconnectsByReason(), transport.name(),
+                queued(storage.diskExecutor()) + queued(storage.hashExecutor()), storage.pieceBuffers().inUse());
+    }
+
+    /** Tasks waiting in {@code executor}'s queue (0 for executors that do not say). */
+    private static long queued(java.util.concurrent.Executor executor) {
+        return executor instanceof java.util.concurrent.ThreadPoolExecutor t ? t.getQueue().size() : 0;
     }
 
     @Override

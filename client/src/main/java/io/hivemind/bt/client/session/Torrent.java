@@ -50,7 +50,6 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -85,7 +84,7 @@ final class Torrent implements TorrentHandle {
     final DefaultSession session;
     final EventLoop loop;
     private final InfoHashes infoHashes;
-    private final AddTorrent add;
+    private AddTorrent add; // replaced (new save path) by moveStorage
     final SplittableRandom random = new SplittableRandom();
 
     // metadata
@@ -110,6 +109,7 @@ final class Torrent implements TorrentHandle {
     private long seedingSince = -1;
     private boolean checking;
     private boolean shuttingDown;
+    private boolean recheckAll; // the next openStorage ignores resume data (moveStorage without data)
     PiecePicker picker;
     TorrentStorage storage;
     Choker choker;
@@ -147,6 +147,7 @@ final class Torrent implements TorrentHandle {
     private ResumeStore resumeStore;
     private ResumeData resume;
     private boolean resumeDirty;
+    private CompletableFuture<Void> resumeSaving = CompletableFuture.completedFuture(null); // saves run one at a time
     private long lastResumeSave;
     private long addedTime;
     private long completedTime = -1;
@@ -306,7 +307,8 @@ final class Torrent implements TorrentHandle {
             addedTime = loaded.addedTime();
             completedTime = loaded.completedTime();
         }
-        ResumeData startWith = loaded;
+        ResumeData startWith = recheckAll ? null : loaded;
+        recheckAll = false;
         session.storage().openAsync(spec).whenComplete((ts, err) -> {
             if (err != null) {
                 fail("cannot open storage: " + rootMessage(err));
@@ -337,8 +339,12 @@ final class Torrent implements TorrentHandle {
         if (shuttingDown) {
             return;
         }
-        for (int i = verified.nextSet(0); i >= 0; i = verified.nextSet(i + 1)) {
-            picker.pieceVerified(i);
+        for (int i = 0; i < info.pieceCount(); i++) { // the picker may have pieces already (after moveStorage)
+            if (verified.get(i) && !picker.hasPiece(i)) {
+                picker.pieceVerified(i);
+            } else if (!verified.get(i) && picker.hasPiece(i)) {
+                picker.pieceLost(i);
+            }
         }
         resume = ResumeData.initial(infoHashes.wireId(), info.pieceCount(), info.files().size(),
                 add.savePath().toString(), addedTime);
@@ -352,6 +358,7 @@ final class Torrent implements TorrentHandle {
             saveResume();
             return;
         }
+        startTrackers();
         for (PeerConnection p : peers) {
             p.torrentReady();
         }
@@ -466,6 +473,9 @@ final class Torrent implements TorrentHandle {
 
     private void startTrackers() {
         if (trackers != null) {
+            if (!paused) {
+                trackers.start(); // built while paused (added paused, or resumed during the check): start it now
+            }
             return;
         }
         List<List<String>> tiers = new ArrayList<>();
@@ -918,9 +928,11 @@ final class Torrent implements TorrentHandle {
         }
         List<CompletableFuture<?>> all = new ArrayList<>();
         int[] accepted = new int[1];
+        int[] foundPeers = new int[1];
         for (byte[] id : ids) {
             io.hivemind.bt.dht.NodeId target = io.hivemind.bt.dht.NodeId.of(id);
             all.add(dht.getPeers(target).thenAcceptAsync(found -> {
+                foundPeers[0] += found.size();
                 for (InetSocketAddress a : found) {
                     addCandidate(a, PeerCandidateList.SOURCE_DHT);
                 }
@@ -987,15 +999,19 @@ final class Torrent implements TorrentHandle {
         ResumeData data = new ResumeData(resume.infoHash(), picker.have(), resume.files(), resume.partFile(),
                 uploadedBase + uploaded, downloadedBase + downloaded, filePriorities, add.savePath().toString(),
                 addedTime, completedTime);
-        return storage.saveResume(resumeStore, infoHashes.wireIdHex(), data).handle((r, e) -> {
-            if (e != null) {
-                resumeDirty = true;
-                LOG.log(System.Logger.Level.WARNING, "saving resume data of {0} failed: {1}", name, rootMessage(e));
-            } else {
-                resume = r;
-            }
-            return null;
-        });
+        // two saves at once would race on the same temporary file: each waits for the one before
+        TorrentStorage s = storage;
+        resumeSaving = resumeSaving.thenCompose(v -> s.saveResume(resumeStore, infoHashes.wireIdHex(), data))
+                .handle((r, e) -> {
+                    if (e != null) {
+                        resumeDirty = true;
+                        LOG.log(System.Logger.Level.WARNING, "saving resume data of {0} failed: {1}", name, rootMessage(e));
+                    } else {
+                        resume = r;
+                    }
+                    return null;
+                });
+        return resumeSaving;
     }
 
     // ---- shutdown -------------------------------------------------------------------------------------------------
@@ -1058,23 +1074,7 @@ final class Torrent implements TorrentHandle {
     }
 
     private void deleteFiles() {
-        Path root = add.savePath();
-        for (FileEntry f : info.files()) {
-            if (f.isPad()) {
-                continue;
-            }
-            Path p = info.isSingleFile() ? root.resolve(f.path().get(0)) : root.resolve(info.name());
-            if (!info.isSingleFile()) {
-                for (String c : f.path()) {
-                    p = p.resolve(c);
-                }
-            }
-            try {
-                Files.deleteIfExists(p);
-            } catch (java.io.IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot delete {0}: {1}", p, e.getMessage());
-            }
-        }
+        StorageMover.delete(info, infoHashes.wireIdHex(), add.savePath());
     }
 
     // ---- TorrentHandle --------------------------------------------------------------------------------------------
@@ -1304,6 +1304,70 @@ final class Torrent implements TorrentHandle {
             upBucket = TokenBucket.ofRate(upload, now);
             downBucket = TokenBucket.ofRate(download, now);
         });
+    }
+
+    /**
+     * Closes the storage (peers disconnected, open pieces abandoned, resume data saved), moves the files with a
+     * {@link StorageMover} off the loop unless {@code moveData} is false, then reopens the storage at the new path:
+     * CHECKING meanwhile, resume data trusted after a move, a full recheck when pointed at data already there. A
+     * failed move reopens the storage where it was and fails the future.
+     */
+    @Override
+    public CompletableFuture<Void> moveStorage(Path newSavePath, boolean moveData) {
+        Path to = newSavePath.toAbsolutePath().normalize();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        post(() -> {
+            if (checking || shuttingDown) {
+                throw new ClientException(name + " is being checked or moved; try again when it is done");
+            }
+            Path from = add.savePath().toAbsolutePath().normalize();
+            if (from.equals(to)) {
+                done.complete(null);
+                return;
+            }
+            if (info == null || storage == null) { // nothing open: metadata not known yet, or storage failed to open
+                add = add.saveTo(to).seedMode(false);
+                if (info != null && state == TorrentState.ERROR) {
+                    errorMessage = null;
+                    recheckAll = !moveData;
+                    openStorage();
+                }
+                done.complete(null);
+                return;
+            }
+            checking = true;
+            setState(TorrentState.CHECKING);
+            for (PeerConnection p : new ArrayList<>(peers)) {
+                p.close(DisconnectReason.LOCAL_CLOSE);
+            }
+            for (PieceBuffer b : new ArrayList<>(inFlight.values())) {
+                b.abandon();
+            }
+            inFlight.clear();
+            saveResume().thenCompose(v -> {
+                storage.close();
+                storage = null;
+                return moveData ? StorageMover.moveAsync(info, infoHashes.wireIdHex(), from, to)
+                        : CompletableFuture.<Void>completedFuture(null);
+            }).whenCompleteAsync((v, e) -> {
+                if (e == null) {
+                    add = add.saveTo(to).seedMode(false);
+                    recheckAll = !moveData;
+                }
+                if (!shuttingDown) {
+                    openStorage();
+                }
+                if (e == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e);
+                }
+            }, loop);
+        }).exceptionally(e -> {
+            done.completeExceptionally(e);
+            return null;
+        });
+        return done;
     }
 
     @Override
