@@ -65,6 +65,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private InetSocketAddress address;
     private Channel channel;
     private int id = -1;
+    private int contributor = -1;
     private byte[] peerId;
     private String client = "unknown";
     private boolean fast;
@@ -424,7 +425,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void handle(PeerMessage m) {
-        if (closed) {
+        if (closed || closeReason != null) { // closing: nothing more from this peer counts
             ReferenceCountUtil.release(m);
             return;
         }
@@ -711,7 +712,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 m.release();
                 torrent.picker.pieceFailed(piece);
             } else {
-                buf.add(begin, m.payload(), id);
+                buf.add(begin, m.payload(), contributor);
             }
         }
         for (int i = 0; i < cancels.size(); i++) {
@@ -1044,6 +1045,15 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
 
     int id() {
         return id;
+    }
+
+    /** Smart ban's serial for this connection, recorded with every block it sends. */
+    void assignContributor(int serial) {
+        this.contributor = serial;
+    }
+
+    int contributor() {
+        return contributor;
     }
 
     byte[] remotePeerId() {
