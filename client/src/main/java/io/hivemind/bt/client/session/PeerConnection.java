@@ -133,6 +133,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         }
         if (!incoming) {
             torrent.pendingAttach(this, true);
+            PeerChannels.torrentKnown(ctx.pipeline(), torrent);
             ctx.writeAndFlush(ourHandshake(outgoingInfoHash()));
         }
         super.channelActive(ctx);
@@ -157,6 +158,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 return;
             }
             torrent = t;
+            PeerChannels.torrentKnown(ctx.pipeline(), t);
             dispatch(() -> torrent.pendingAttach(this, true));
             ctx.writeAndFlush(ourHandshake(prefix.infoHash()));
             return;
@@ -271,6 +273,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private void handshakeDone(PeerHandshake hs) {
         torrent.pendingAttach(this, false);
         if (closed || channel == null || !channel.isActive()) {
+            if (closeReason == null && session.isOwnPeerId(hs.peerId())) {
+                closeReason = DisconnectReason.SELF_CONNECTION; // the other end of a self-connection hung up first
+            }
             return;
         }
         peerId = hs.peerId();

@@ -560,7 +560,7 @@ final class Torrent implements TorrentHandle {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PeerChannels.initOutgoing(ch, conn, outgoingInfoHashes(),
+                        PeerChannels.initOutgoing(ch, session, conn, outgoingInfoHashes(),
                                 plaintextOnly.contains(a) ? null : session.mseConfig(), infoHashes.wireId());
                     }
                 });
