@@ -23,7 +23,7 @@ record PeerLimits(Duration handshakeTimeout, Duration keepAliveInterval, Duratio
 
     static final PeerLimits DEFAULT = new PeerLimits(PeerIdleHandler.DEFAULT_HANDSHAKE_TIMEOUT,
             PeerIdleHandler.DEFAULT_KEEP_ALIVE_INTERVAL, PeerIdleHandler.DEFAULT_READ_TIMEOUT, 100,
-            PeerMessageDecoder.Limits.STRICT, 16L << 20);
+            PeerMessageDecoder.Limits.STRICT, 8L << 20);
 
     PeerLimits {
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");

@@ -60,6 +60,7 @@ final class SmartBan {
     private final Torrent torrent;
     private final SmartBanPolicy<PeerKey> policy;
     private final Map<Integer, PeerConnection> live = new HashMap<>();
+    private final Map<PieceBuffer, Long> attempts = new java.util.IdentityHashMap<>();
     private final LinkedHashMap<Integer, Departed> departed = new LinkedHashMap<>();
     private final Set<String> bannedIds = new HashSet<>();
     private final List<String> bannedIdOrder = new ArrayList<>();
@@ -114,8 +115,19 @@ final class SmartBan {
         return policy.wantsBlockHashes(piece);
     }
 
+    /** A piece buffer was begun: remember when, in the order of attempts. */
+    void begun(PieceBuffer b) {
+        attempts.put(b, policy.begin(b.piece()));
+    }
+
+    /** A piece buffer ended (any result): returns its place in the order of attempts (0 if unknown). */
+    long ended(PieceBuffer b) {
+        Long a = attempts.remove(b);
+        return a == null ? 0 : a;
+    }
+
     /** A piece failed: judge, apply, and return the addresses of its contributors (for {@link Event.HashFailed}). */
-    List<InetSocketAddress> pieceFailed(PieceResult.HashFailed f) {
+    List<InetSocketAddress> pieceFailed(PieceResult.HashFailed f, long attempt) {
         int[] serials = f.blockPeers();
         PeerKey[] senders = new PeerKey[serials.length];
         Set<Integer> distinct = new HashSet<>();
@@ -133,7 +145,7 @@ final class SmartBan {
                 }
             }
         }
-        apply(policy.pieceFailed(f.piece(), senders, f.blockHashes()));
+        apply(policy.pieceFailed(f.piece(), attempt, senders, f.blockHashes()));
         return who;
     }
 

@@ -33,9 +33,14 @@ import java.util.Set;
  * Contributors of a failed attempt become <i>suspects</i> until every attempt they are in is explained; the session
  * puts suspects on parole ({@link io.hivemind.bt.client.core.picker.PiecePicker#setParole}: whole pieces of their
  * own), so a poisoner's next bad piece has it as the sole contributor. An honest peer is never banned by rules 1-3
- * (its blocks always hash the same and match); rule 4 needs {@code maxUnexplained} unexplained failures, which
- * parole prevents for honest suspects (their own pieces verify). Memory is bounded: at most {@code maxAttempts}
- * failed attempts are kept (the oldest is forgotten, its contributors' counts drop), at most {@code maxBanned} keys.
+ * (its blocks always hash the same and match). For rule 4 a failure counts against a suspect only if its attempt
+ * began after the suspect's last counted failure ({@link #begin} hands out the order): pieces already in flight, or
+ * complete and waiting for their hash, when a peer fell under suspicion could not be protected by parole, and with
+ * a fast poisoner there are many. Nor does a failure count against anyone when a banned peer sent part of it: the
+ * banned peer explains it (the attempt is still judged when the piece verifies, so a second liar is still found).
+ * So an honest suspect's count stays at one: its later pieces are its own and verify. Memory is bounded: at most
+ * {@code maxAttempts} failed attempts are kept (the oldest is forgotten, its contributors' counts drop), at most
+ * {@code maxBanned} keys.
  *
  * <p>Keys ({@code K}) identify a peer across connections (the session uses the IP, or the address on loopback);
  * {@code null} senders (unknown) count as nobody. Not thread-safe: owned by the torrent's event loop.
@@ -97,7 +102,7 @@ final class SmartBanPolicy<K> {
         }
     }
 
-    /** One failed attempt of a piece: who sent each block, and what. */
+    /** One failed attempt of a piece: who sent each block, and what; {@code contributors}: whose counts it raised. */
     private static final class Attempt<K> {
         final int piece;
         final K[] senders;
@@ -119,10 +124,21 @@ final class SmartBanPolicy<K> {
     private final LinkedHashSet<Attempt<K>> order = new LinkedHashSet<>();
     /** Suspects: how many remembered attempts each is in. */
     private final Map<K, Integer> unexplained = new HashMap<>();
+    /** Suspects: the {@link #begin} order of their last counted failure. */
+    private final Map<K, Long> countedAt = new HashMap<>();
+    private long begun;
     private final LinkedHashMap<K, Reason> banned = new LinkedHashMap<>();
 
     SmartBanPolicy(Config config) {
         this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * An attempt of a piece begins (its buffer is reserved): returns its place in the order of attempts, to pass to
+     * {@link #pieceFailed} if it fails.
+     */
+    long begin(int piece) {
+        return ++begun;
     }
 
     /** True if the next attempt of {@code piece} should report block hashes (an earlier attempt failed). */
@@ -146,10 +162,11 @@ final class SmartBanPolicy<K> {
     /**
      * A piece failed its hash.
      *
+     * @param attempt what {@link #begin} returned for this attempt (0 if unknown: counts as begun long ago)
      * @param senders who sent each block (null: unknown)
      * @param hashes  SHA-1 of each block as received, same length
      */
-    Outcome<K> pieceFailed(int piece, K[] senders, byte[][] hashes) {
+    Outcome<K> pieceFailed(int piece, long attempt, K[] senders, byte[][] hashes) {
         if (senders.length != hashes.length) {
             throw new IllegalArgumentException(senders.length + " senders for " + hashes.length + " blocks");
         }
@@ -176,14 +193,24 @@ final class SmartBanPolicy<K> {
                 }
             }
         }
-        contributors.removeIf(banned::containsKey);
+        boolean explained = contributors.removeIf(banned::containsKey);
         List<K> newSuspects = new ArrayList<>();
         if (!contributors.isEmpty()) {
-            Attempt<K> a = new Attempt<>(piece, senders.clone(), hashes.clone(), contributors);
+            Set<K> counted = new LinkedHashSet<>();
+            if (!explained) {
+                for (K k : contributors) {
+                    Long last = countedAt.get(k);
+                    if (last == null || attempt > last) {
+                        counted.add(k);
+                    }
+                }
+            }
+            Attempt<K> a = new Attempt<>(piece, senders.clone(), hashes.clone(), counted);
             attempts.computeIfAbsent(piece, p -> new ArrayList<>(2)).add(a);
             order.add(a);
-            for (K k : contributors) {
+            for (K k : counted) {
                 int n = unexplained.merge(k, 1, Integer::sum);
+                countedAt.put(k, begun);
                 if (n == 1) {
                     newSuspects.add(k);
                 }
@@ -245,6 +272,7 @@ final class SmartBanPolicy<K> {
             }
             if (n <= 1) {
                 unexplained.remove(k);
+                countedAt.remove(k);
                 if (!banned.containsKey(k)) {
                     cleared.add(k);
                 }
@@ -260,6 +288,7 @@ final class SmartBanPolicy<K> {
         }
         banned.put(k, reason);
         unexplained.remove(k);
+        countedAt.remove(k);
         out.add(new Ban<>(k, reason, piece));
         if (banned.size() > config.maxBanned()) {
             Iterator<K> it = banned.keySet().iterator();

@@ -702,6 +702,7 @@ final class Torrent implements TorrentHandle {
             return null;
         }
         inFlight.put(piece, b);
+        smartBan.begun(b);
         PieceBuffer started = b;
         b.result().whenComplete((r, e) -> pieceDone(started, r, e));
         return b;
@@ -723,6 +724,7 @@ final class Torrent implements TorrentHandle {
     }
 
     private void pieceDone(PieceBuffer b, PieceResult r, Throwable e) {
+        long attempt = smartBan.ended(b);
         boolean current = inFlight.get(b.piece()) == b; // smart ban may have abandoned it and begun the piece again
         if (current) {
             inFlight.remove(b.piece());
@@ -741,7 +743,7 @@ final class Torrent implements TorrentHandle {
                 picker.pieceFailed(f.piece());
                 session.counters().hashFailures.increment();
                 session.counters().wastedBytes.add(info.pieceSize(f.piece()));
-                List<InetSocketAddress> who = smartBan.pieceFailed(f);
+                List<InetSocketAddress> who = smartBan.pieceFailed(f, attempt);
                 session.publish(new Event.HashFailed(session.now(), infoHashes, f.piece(), who));
             }
             case PieceResult.IoFailed f -> {

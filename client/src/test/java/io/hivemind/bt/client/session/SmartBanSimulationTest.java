@@ -111,6 +111,7 @@ class SmartBanSimulationTest {
         /** In-flight pieces: sender and content version of each block (-1 = not yet), whether hashes were asked for. */
         final Map<Integer, int[][]> buffers = new HashMap<>();
         final Map<Integer, Boolean> wantHashes = new HashMap<>();
+        final Map<Integer, Long> tickets = new HashMap<>();
         int failed;
         final List<String> log = new ArrayList<>();
 
@@ -174,6 +175,7 @@ class SmartBanSimulationTest {
                 buf = new int[blocksPerPiece][];
                 buffers.put(piece, buf);
                 wantHashes.put(piece, policy.wantsBlockHashes(piece));
+                tickets.put(piece, policy.begin(piece));
             }
             if (buf[b] != null) {
                 return; // the piece buffer keeps the first copy
@@ -191,6 +193,7 @@ class SmartBanSimulationTest {
         void complete(int piece, int[][] buf) {
             buffers.remove(piece);
             boolean asked = wantHashes.remove(piece);
+            long ticket = tickets.remove(piece);
             boolean good = true;
             Integer[] senders = new Integer[blocksPerPiece];
             byte[][] hashes = new byte[blocksPerPiece][];
@@ -207,7 +210,7 @@ class SmartBanSimulationTest {
                 picker.pieceFailed(piece);
                 failed++;
                 log.add("piece " + piece + " failed, senders " + java.util.Arrays.toString(senders));
-                o = policy.pieceFailed(piece, senders, hashes);
+                o = policy.pieceFailed(piece, ticket, senders, hashes);
             }
             apply(o);
         }
@@ -219,6 +222,7 @@ class SmartBanSimulationTest {
                 int piece = tainted.get(i);
                 buffers.remove(piece);
                 wantHashes.remove(piece);
+                tickets.remove(piece);
                 picker.pieceFailed(piece);
             }
         }

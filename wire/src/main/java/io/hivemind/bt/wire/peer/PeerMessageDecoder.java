@@ -41,7 +41,8 @@ import java.util.List;
  * <p>Memory per peer: with {@link Limits#STRICT} (what a session uses) each message type has its own cap, checked
  * as soon as the id byte is in: a {@code piece} at most a 16 KiB block plus its header, a {@code bitfield} what the
  * torrent's piece count needs ({@link #setMaxBitfieldLength}), extension and other messages 64 KiB. A message above
- * {@link Limits#largeMessage()} bytes (only bitfields of torrents with over half a million pieces) must first reserve
+ * {@link Limits#largeMessage()} bytes (longer than a block message: bitfields of torrents with over 131,000 pieces, a
+ * BEP 9 metadata piece with its dictionary, unusually large extension messages) must first reserve
  * its length from a {@link MessageBudget} shared by every connection of the session, so many slow peers sending
  * partial large messages cannot together hold more than the budget (HARDENING.md: heap growth under 200 hostile
  * peers stays under 50 MiB). A refused reservation fails with {@link Reason#MESSAGE_TOO_LONG}.
@@ -159,10 +160,11 @@ public final class PeerMessageDecoder extends ByteToMessageDecoder {
         /**
          * What a session uses: blocks of at most 16 KiB (we never request more), bitfields for up to 2,097,152
          * pieces (HARDENING.md's piece limit) until the torrent says how many, 64 KiB for extension and other
-         * messages (a BEP 9 metadata piece is 16 KiB plus a small dictionary), the budget above 64 KiB.
+         * messages (a BEP 9 metadata piece is 16 KiB plus a small dictionary); anything longer than a block message
+         * reserves from the budget. So a connection holds at most a block message without the budget.
          */
         public static final Limits STRICT = new Limits(DEFAULT_MAX_MESSAGE_LENGTH, 9 + 16 * 1024, 1 + (2_097_152 / 8),
-                64 * 1024, 64 * 1024, 64 * 1024);
+                64 * 1024, 64 * 1024, 9 + 16 * 1024);
 
         public Limits {
             if (maxMessageLength < 64) {

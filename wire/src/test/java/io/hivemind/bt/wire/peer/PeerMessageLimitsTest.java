@@ -74,7 +74,7 @@ class PeerMessageLimitsTest {
     @Test
     void largePartialMessagesShareOneBudgetAndReturnIt() {
         MessageBudget budget = MessageBudget.of(300 * 1024);
-        int len = 1 + 200 * 1024; // a bitfield of 1.6 million pieces: above the 64 KiB threshold
+        int len = 1 + 200 * 1024; // a bitfield of 1.6 million pieces: longer than a block message
         PeerMessageDecoder a = new PeerMessageDecoder(Limits.STRICT, budget);
         PeerMessageDecoder b = new PeerMessageDecoder(Limits.STRICT, budget);
         EmbeddedChannel chA = new EmbeddedChannel(a);
