@@ -92,6 +92,10 @@ public final class DefaultSession implements Session {
     private final ReloadableIpFilter blocklist = new ReloadableIpFilter();
     private volatile IpFilter ipRules = IpFilter.builder().build();
     private volatile SessionSettings settings;
+    private volatile PeerLimits peerLimits = PeerLimits.DEFAULT;
+    private volatile io.hivemind.bt.wire.peer.PeerMessageDecoder.MessageBudget messageBudget =
+            io.hivemind.bt.wire.peer.PeerMessageDecoder.MessageBudget.of(PeerLimits.DEFAULT.largeMessageBudget());
+    private final IncomingGate incomingGate = new IncomingGate(() -> peerLimits.maxPendingIncoming());
 
     private DefaultSession(SessionSettings settings, LongSupplier clock) {
         this.settings = settings;
@@ -286,6 +290,27 @@ public final class DefaultSession implements Session {
 
     MseConfig mseConfig() {
         return mse;
+    }
+
+    /** Limits against hostile peers; new connections use them. */
+    PeerLimits peerLimits() {
+        return peerLimits;
+    }
+
+    /** Replaces the peer limits (tests shorten the timeouts); applies to connections opened from now on. */
+    void peerLimits(PeerLimits limits) {
+        if (limits.largeMessageBudget() != peerLimits.largeMessageBudget()) {
+            messageBudget = io.hivemind.bt.wire.peer.PeerMessageDecoder.MessageBudget.of(limits.largeMessageBudget());
+        }
+        peerLimits = java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    io.hivemind.bt.wire.peer.PeerMessageDecoder.MessageBudget messageBudget() {
+        return messageBudget;
+    }
+
+    IncomingGate incomingGate() {
+        return incomingGate;
     }
 
     MseSkeyIndex skeys() {

@@ -65,6 +65,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private InetSocketAddress address;
     private Channel channel;
     private int id = -1;
+    private int contributor = -1;
     private byte[] peerId;
     private String client = "unknown";
     private boolean fast;
@@ -133,6 +134,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         }
         if (!incoming) {
             torrent.pendingAttach(this, true);
+            PeerChannels.torrentKnown(ctx.pipeline(), torrent);
             ctx.writeAndFlush(ourHandshake(outgoingInfoHash()));
         }
         super.channelActive(ctx);
@@ -157,6 +159,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 return;
             }
             torrent = t;
+            PeerChannels.torrentKnown(ctx.pipeline(), t);
             dispatch(() -> torrent.pendingAttach(this, true));
             ctx.writeAndFlush(ourHandshake(prefix.infoHash()));
             return;
@@ -271,6 +274,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private void handshakeDone(PeerHandshake hs) {
         torrent.pendingAttach(this, false);
         if (closed || channel == null || !channel.isActive()) {
+            if (closeReason == null && session.isOwnPeerId(hs.peerId())) {
+                closeReason = DisconnectReason.SELF_CONNECTION; // the other end of a self-connection hung up first
+            }
             return;
         }
         peerId = hs.peerId();
@@ -425,7 +431,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void handle(PeerMessage m) {
-        if (closed) {
+        if (closed || closeReason != null) { // closing: nothing more from this peer counts
             ReferenceCountUtil.release(m);
             return;
         }
@@ -716,7 +722,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 m.release();
                 torrent.picker.pieceFailed(piece);
             } else {
-                buf.add(begin, m.payload(), id);
+                buf.add(begin, m.payload(), contributor);
             }
         }
         for (int i = 0; i < cancels.size(); i++) {
@@ -1058,6 +1064,15 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
 
     int id() {
         return id;
+    }
+
+    /** Smart ban's serial for this connection, recorded with every block it sends. */
+    void assignContributor(int serial) {
+        this.contributor = serial;
+    }
+
+    int contributor() {
+        return contributor;
     }
 
     byte[] remotePeerId() {

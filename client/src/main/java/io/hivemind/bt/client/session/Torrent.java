@@ -126,6 +126,7 @@ final class Torrent implements TorrentHandle {
     /** Peers that hung up on our MSE handshake: dialled in plaintext from then on (when the policy allows). */
     private final Set<InetSocketAddress> plaintextOnly = new HashSet<>();
     private final Set<PeerConnection> pendingAttach = new HashSet<>();
+    final SmartBan smartBan = new SmartBan(this);
 
     // rates and totals
     final RateEstimator downRate;
@@ -603,7 +604,7 @@ final class Torrent implements TorrentHandle {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PeerChannels.initOutgoing(ch, conn, outgoingInfoHashes(),
+                        PeerChannels.initOutgoing(ch, session, conn, outgoingInfoHashes(),
                                 plaintextOnly.contains(a) ? null : session.mseConfig(), infoHashes.wireId());
                     }
                 });
@@ -643,6 +644,13 @@ final class Torrent implements TorrentHandle {
         return false;
     }
 
+    /** Never dial this address again (smart ban). */
+    void banAddress(InetSocketAddress a) {
+        if (a != null) {
+            candidates.ban(a, session.now());
+        }
+    }
+
     /** An outgoing connection ended before (or was refused at) the handshake: the dial counts as failed. */
     void dialEnded(InetSocketAddress a) {
         candidates.dialFailed(a, session.now());
@@ -666,6 +674,10 @@ final class Torrent implements TorrentHandle {
                 return DisconnectReason.DUPLICATE_PEER;
             }
         }
+        DisconnectReason banned = smartBan.admit(p);
+        if (banned != null) {
+            return banned;
+        }
         if (peers.size() >= maxConnections()
                 || session.connectionCount().get() >= session.settings().connectionsLimit()) {
             return DisconnectReason.TOO_MANY_CONNECTIONS;
@@ -676,6 +688,7 @@ final class Torrent implements TorrentHandle {
         int id = allocateId(p);
         p.assignId(id);
         peers.add(p);
+        smartBan.attached(p);
         session.connectionCount().incrementAndGet();
         session.publish(new Event.PeerConnected(now, infoHashes, p.address(), p.clientName(), p.incoming()));
         return null;
@@ -708,6 +721,7 @@ final class Torrent implements TorrentHandle {
             picker.peerGone(p.id());
             p.releaseAvailability(picker);
         }
+        smartBan.detached(p);
         byId[p.id()] = null;
         session.counters().disconnected(reason);
         session.publish(new Event.PeerDisconnected(session.now(), infoHashes, p.address(), reason));
@@ -732,7 +746,7 @@ final class Torrent implements TorrentHandle {
         if (b != null) {
             return b;
         }
-        b = storage.begin(piece);
+        b = storage.begin(piece, smartBan.wantsBlockHashes(piece));
         if (b == null) {
             if (!memoryStarved) {
                 memoryStarved = true;
@@ -741,6 +755,7 @@ final class Torrent implements TorrentHandle {
             return null;
         }
         inFlight.put(piece, b);
+        smartBan.begun(b);
         PieceBuffer started = b;
         b.result().whenComplete((r, e) -> pieceDone(started, r, e));
         return b;
@@ -762,26 +777,26 @@ final class Torrent implements TorrentHandle {
     }
 
     private void pieceDone(PieceBuffer b, PieceResult r, Throwable e) {
-        inFlight.remove(b.piece());
+        long attempt = smartBan.ended(b);
+        boolean current = inFlight.get(b.piece()) == b; // smart ban may have abandoned it and begun the piece again
+        if (current) {
+            inFlight.remove(b.piece());
+        }
         if (e != null) {
             picker.pieceFailed(b.piece());
             LOG.log(System.Logger.Level.WARNING, "piece {0} of {1}: {2}", b.piece(), name, e.toString());
             return;
         }
         switch (r) {
-            case PieceResult.Verified v -> pieceVerified(v.piece());
+            case PieceResult.Verified v -> {
+                pieceVerified(v.piece());
+                smartBan.pieceVerified(v);
+            }
             case PieceResult.HashFailed f -> {
                 picker.pieceFailed(f.piece());
                 session.counters().hashFailures.increment();
                 session.counters().wastedBytes.add(info.pieceSize(f.piece()));
-                List<InetSocketAddress> who = new ArrayList<>();
-                for (int id : f.peers()) {
-                    PeerConnection p = peerById(id);
-                    if (p != null) {
-                        who.add(p.address());
-                        p.hashFailed();
-                    }
-                }
+                List<InetSocketAddress> who = smartBan.pieceFailed(f, attempt);
                 session.publish(new Event.HashFailed(session.now(), infoHashes, f.piece(), who));
             }
             case PieceResult.IoFailed f -> {
@@ -790,7 +805,7 @@ final class Torrent implements TorrentHandle {
                 LOG.log(System.Logger.Level.WARNING, "{0}: write of piece {1} failed: {2}", name, f.piece(), se.getMessage());
             }
             case PieceResult.Abandoned a -> {
-                if (!shuttingDown && picker != null && !picker.hasPiece(a.piece())) {
+                if (current && !shuttingDown && picker != null && !picker.hasPiece(a.piece())) {
                     picker.pieceFailed(a.piece());
                 }
             }
