@@ -82,6 +82,7 @@ public final class DefaultSession implements Session {
     private final SharedBucket globalUp;
     private final SharedBucket globalDown;
     private volatile DhtNode dht;
+    private volatile LsdService lsd;
     private final MseSkeyIndex skeys = new MseSkeyIndex();
     private volatile MseConfig mse;
     private final ReloadableIpFilter blocklist = new ReloadableIpFilter();
@@ -136,11 +137,19 @@ public final class DefaultSession implements Session {
 
     /** Starts a session: event loops, storage, listening sockets. Fails with {@link ClientException} if no address binds. */
     public static Session start(SessionSettings settings, LongSupplier nanoClock) {
+        return start(settings, nanoClock, LsdService.Config.DEFAULT);
+    }
+
+    /** {@link #start(SessionSettings, LongSupplier)} with LSD settings of its own (tests use another UDP port). */
+    static Session start(SessionSettings settings, LongSupplier nanoClock, LsdService.Config lsdConfig) {
         DefaultSession s = new DefaultSession(settings, nanoClock);
         try {
             s.listen();
             if (settings.enableDht()) {
                 s.startDht();
+            }
+            if (settings.enableLsd() && !s.listeners.isEmpty()) {
+                s.lsd = LsdService.start(s, lsdConfig);
             }
         } catch (RuntimeException e) {
             s.close();
@@ -220,6 +229,11 @@ public final class DefaultSession implements Session {
                 node.bootstrap(resolved);
             }
         });
+    }
+
+    /** The BEP 14 service, or null when LSD is off. */
+    LsdService lsd() {
+        return lsd;
     }
 
     /** The DHT node, or null when the DHT is off or failed to start. */
@@ -501,6 +515,9 @@ public final class DefaultSession implements Session {
         }
         for (Channel c : listeners) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (lsd != null) {
+            lsd.close();
         }
         if (dht != null) {
             dht.close();
