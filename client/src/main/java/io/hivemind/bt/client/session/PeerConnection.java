@@ -1083,7 +1083,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         double progress = pieces == null ? (haveAll ? 1 : 0) : (double) pieces.count() / Math.max(1, pieces.size());
         return new PeerInfo(address, clientName(), incoming, encrypted, progress, down.rate(now), up.rate(now),
                 downloadedBytes, uploadedBytes, amChoking, amInterested, peerChoking, peerInterested,
-                incoming ? "incoming" : "outgoing");
+                torrent.sourceNames(remoteListenAddress(), incoming));
     }
 
     @Override

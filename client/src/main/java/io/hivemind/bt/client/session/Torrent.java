@@ -515,6 +515,26 @@ final class Torrent implements TorrentHandle {
         return candidates.add(a, source, session.now());
     }
 
+    /**
+     * How we learned of a peer, for {@link io.hivemind.bt.client.PeerInfo#source()}: the candidate list's sources
+     * ({@code manual}, {@code resume}, {@code lsd}, {@code tracker}, {@code pex}, {@code dht}) joined by commas, or
+     * {@code incoming} for a peer known only because it connected to us.
+     */
+    String sourceNames(InetSocketAddress listen, boolean incoming) {
+        int s = listen == null ? 0 : candidates.sources(listen) & ~PeerCandidateList.SOURCE_INCOMING;
+        if (s == 0) {
+            return incoming ? "incoming" : "manual";
+        }
+        String[] names = {"manual", "resume", "lsd", "tracker", "pex", "dht"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if ((s & (1 << i)) != 0) {
+                sb.append(sb.isEmpty() ? "" : ",").append(names[i]);
+            }
+        }
+        return sb.toString();
+    }
+
     private int maxConnections() {
         int m = session.settings().maxConnectionsPerTorrent();
         return maxConnections > 0 ? Math.min(maxConnections, m) : m;
