@@ -43,7 +43,8 @@ import java.util.Set;
  * passes to the torrent's {@link PieceBuffer} (which releases them). Outbound messages belong to the pipeline once
  * written.
  */
-final class PeerConnection extends ChannelInboundHandlerAdapter implements PickerPeer, ChokerPeerView {
+final class PeerConnection extends ChannelInboundHandlerAdapter implements PickerPeer, ChokerPeerView,
+        PexManager.Peer {
     private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
     static final Set<PeerHandshake.Feature> FEATURES = EnumSet.of(PeerHandshake.Feature.FAST,
             PeerHandshake.Feature.EXTENSION_PROTOCOL);
@@ -51,6 +52,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             PeerHandshake.Feature.EXTENSION_PROTOCOL, PeerHandshake.Feature.DHT);
     /** Our BEP 10 message ids. */
     static final int UT_METADATA_ID = 3;
+    static final int UT_PEX_ID = 1;
     static final int OUR_REQQ = 2000;
     private static final int MAX_UPLOAD_QUEUE = 2000;
     private static final int MAX_READS_IN_FLIGHT = 16;
@@ -319,6 +321,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 .message(io.hivemind.bt.wire.ext.UtMetadata.NAME, UT_METADATA_ID)
                 .client("hivebt 0.1.0")
                 .requestQueue(OUR_REQQ);
+        if (torrent.pex.active()) {
+            b.message(io.hivemind.bt.wire.ext.UtPex.NAME, UT_PEX_ID); // BEP 11; never for private torrents
+        }
         int port = session.listenPort();
         if (port > 0) {
             b.port(port);
@@ -964,6 +969,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (torrent.metadataExchange != null) {
                 torrent.metadataExchange.peerHandshake(this, hs);
             }
+            torrent.pex.handshake(this, hs);
+            return;
+        }
+        if (e.extendedId() == UT_PEX_ID) {
+            torrent.pex.onMessage(this, e.payload());
             return;
         }
         if (e.extendedId() == UT_METADATA_ID && torrent.metadataExchange != null) {
@@ -1023,6 +1033,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (torrent.metadataExchange != null) {
                 torrent.metadataExchange.peerGone(this);
             }
+            torrent.pex.gone(this);
             torrent.detach(this, reason);
         } else {
             session.counters().disconnected(reason);
@@ -1063,12 +1074,29 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     /** Where the peer accepts connections: its address for outgoing connections, else from its BEP 10 {@code p}. */
-    InetSocketAddress remoteListenAddress() {
+    @Override
+    public InetSocketAddress remoteListenAddress() {
         return incoming ? remoteListen : address;
     }
 
     boolean isSeed() {
         return haveAll || (pieces != null && pieces.isFull());
+    }
+
+    /** BEP 11 flags for advertising this peer: seed, reachable (we dialed it), prefers encryption, holepunch. */
+    @Override
+    public int pexFlags() {
+        int f = isSeed() ? io.hivemind.bt.wire.ext.PexPeer.SEED : 0;
+        if (!incoming) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.REACHABLE;
+        }
+        if (remoteExtensions != null && Boolean.TRUE.equals(remoteExtensions.encryption())) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.PREFERS_ENCRYPTION;
+        }
+        if (remoteExtensions != null && remoteExtensions.messageId("ut_holepunch") > 0) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.HOLEPUNCH;
+        }
+        return f;
     }
 
     boolean amChoking() {

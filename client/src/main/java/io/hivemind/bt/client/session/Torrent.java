@@ -93,6 +93,8 @@ final class Torrent implements TorrentHandle {
     InfoDictionary info;
     BlockLayout layout;
     MetadataExchange metadataExchange;
+    /** BEP 11 peer exchange. */
+    final TorrentPex pex = new TorrentPex(this, PexManager.Config.DEFAULT);
     private final MagnetLink magnet;
     private String name;
 
@@ -861,6 +863,7 @@ final class Torrent implements TorrentHandle {
             if (metadataExchange != null) {
                 metadataExchange.tick(now);
             }
+            pex.tick(now);
             if (!paused && !dhtLookupRunning && (nextDhtLookup == Long.MIN_VALUE || now >= nextDhtLookup)) {
                 dhtLookup(now);
             }
