@@ -234,7 +234,11 @@ final class MetadataExchange {
         sizes.clear();
         soleSource = null;
         torrent.session.publish(new Event.MetadataReceived(torrent.session.now(), infoHashes, mi.info().name()));
-        torrent.metadataArrived(mi);
+        if (PieceLayerFetch.needed(mi)) {
+            torrent.layerFetch = PieceLayerFetch.start(torrent, mi); // BEP 52: a pure v2 torrent needs its layers
+        } else {
+            torrent.metadataArrived(mi);
+        }
     }
 
     private void hashFailed(MetainfoException e) {

@@ -504,8 +504,19 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 }
             }
             case PeerMessage.HashRequest r -> send(new PeerMessage.HashReject(r));
-            case PeerMessage.Hashes h -> h.release();
+            case PeerMessage.Hashes h -> {
+                try {
+                    if (torrent.layerFetch != null) {
+                        torrent.layerFetch.onHashes(this, h);
+                    }
+                } finally {
+                    h.release();
+                }
+            }
             case PeerMessage.HashReject r -> {
+                if (torrent.layerFetch != null) {
+                    torrent.layerFetch.onReject(this, r);
+                }
             }
             case PeerMessage.Unknown u -> u.release();
         }
@@ -1034,6 +1045,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 torrent.metadataExchange.peerGone(this);
             }
             torrent.pex.gone(this);
+            if (torrent.layerFetch != null) {
+                torrent.layerFetch.peerGone(this);
+            }
             torrent.detach(this, reason);
         } else {
             session.counters().disconnected(reason);

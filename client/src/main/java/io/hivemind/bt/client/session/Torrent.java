@@ -93,6 +93,8 @@ final class Torrent implements TorrentHandle {
     InfoDictionary info;
     BlockLayout layout;
     MetadataExchange metadataExchange;
+    /** BEP 52 piece layers being fetched for a v2 magnet (null otherwise). */
+    PieceLayerFetch layerFetch;
     /** BEP 11 peer exchange. */
     final TorrentPex pex = new TorrentPex(this, PexManager.Config.DEFAULT);
     private final MagnetLink magnet;
@@ -244,6 +246,12 @@ final class Torrent implements TorrentHandle {
             startTrackers();
         }
         openStorage();
+    }
+
+    /** A v2 magnet's piece layers are all in ({@link PieceLayerFetch}): continue as with any metadata. */
+    void layersArrived(Metainfo full) {
+        layerFetch = null;
+        metadataArrived(full);
     }
 
     /**
@@ -864,6 +872,9 @@ final class Torrent implements TorrentHandle {
                 metadataExchange.tick(now);
             }
             pex.tick(now);
+            if (layerFetch != null) {
+                layerFetch.tick(now);
+            }
             if (!paused && !dhtLookupRunning && (nextDhtLookup == Long.MIN_VALUE || now >= nextDhtLookup)) {
                 dhtLookup(now);
             }
@@ -1235,6 +1246,9 @@ final class Torrent implements TorrentHandle {
     @Override
     public CompletableFuture<Void> connectPeer(InetSocketAddress peer) {
         return post(() -> {
+            if (candidates.state(peer) == PeerCandidateList.State.IDLE) {
+                candidates.remove(peer); // asked for explicitly: dial now, whatever the backoff of a failed dial
+            }
             addCandidate(peer, PeerCandidateList.SOURCE_MANUAL);
             connectCandidates();
         });

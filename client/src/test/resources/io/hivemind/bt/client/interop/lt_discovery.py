@@ -12,7 +12,7 @@
 #   linger       seconds to stay after "done"
 #   stay         never exit on completion (seeders and relays)
 # Prints, one per line: "ready <tcp port>", "added <epoch ms>", "first_peer <ms after add> <ip:port>",
-# "metadata <ms after add>", "peers <json list of [ip, port, source flags, seed]>" every second,
+# "metadata <ms after add>", "state <torrent state>" on every change, "peers <json list of [ip, port, source flags, seed]>" every second,
 # "progress <p> peers <n>", "done", "timeout".
 # Source flags are libtorrent's peer_info: tracker 1, dht 2, pex 4, lsd 8, resume_data 16, incoming 32.
 import json
@@ -84,6 +84,7 @@ last_connect = 0
 last_print = 0
 first_peer = False
 done_at = None
+last_state = None
 handshake_flags = lt.peer_info.handshake | lt.peer_info.connecting
 while time.time() < deadline:
     if not first_peer:
@@ -96,10 +97,14 @@ while time.time() < deadline:
     for a in s.pop_alerts():
         if isinstance(a, lt.metadata_received_alert):
             print('metadata', int((time.time() - added) * 1000), flush=True)
-        elif isinstance(a, (lt.peer_error_alert, lt.torrent_error_alert, lt.file_error_alert,
+        elif isinstance(a, (lt.peer_error_alert, lt.peer_disconnected_alert, lt.torrent_error_alert, lt.file_error_alert,
                             lt.metadata_failed_alert, lt.lsd_error_alert)):
             print('alert', type(a).__name__, a.message(), flush=True)
     st = h.status()
+    if st.state != last_state:
+        # e.g. "state seeding": a seeder accepts peers only once it is past checking
+        print('state', str(st.state).split('.')[-1], flush=True)
+        last_state = st.state
     if peers and st.num_peers == 0 and time.time() - last_connect > 5:
         for p in peers:
             host, _, prt = p.rpartition(':')
