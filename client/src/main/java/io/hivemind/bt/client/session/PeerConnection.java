@@ -59,6 +59,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private static final int MAX_REQUESTS_WHILE_CHOKED = 2000;
     private static final int MAX_UNWANTED_BLOCKS = 200;
     private static final int MAX_HINTS = 32;
+    private static final int MAX_HASH_REQUESTS_PER_TICK = 32;
     private static final int BLOCK = BlockLayout.BLOCK_SIZE;
 
     private final DefaultSession session;
@@ -102,6 +103,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private int requestsWhileChoked;
     private int unwantedBlocks;
     private int hashFailures;
+    private int hashRequests;
 
     // accounting
     private final RateEstimator down;
@@ -503,7 +505,13 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                     e.release();
                 }
             }
-            case PeerMessage.HashRequest r -> send(new PeerMessage.HashReject(r));
+            case PeerMessage.HashRequest r -> {
+                // BEP 52: piece layers for v2 downloaders; a few per tick, like any request
+                byte[] hashes = ++hashRequests > MAX_HASH_REQUESTS_PER_TICK ? null
+                        : torrent.layerServer.answer(torrent.metainfo(), r);
+                send(hashes == null ? new PeerMessage.HashReject(r)
+                        : new PeerMessage.Hashes(r, io.netty.buffer.Unpooled.wrappedBuffer(hashes)));
+            }
             case PeerMessage.Hashes h -> {
                 try {
                     if (torrent.layerFetch != null) {
@@ -780,6 +788,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         if (!attached || closed) {
             return;
         }
+        hashRequests = 0;
         if (pipeline != null && torrent.picker != null) {
             IntList released = torrent.scratch();
             pipeline.tick(now, released);

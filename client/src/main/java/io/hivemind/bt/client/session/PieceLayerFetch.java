@@ -187,11 +187,10 @@ final class PieceLayerFetch {
             return; // unsolicited or late: ignore
         }
         c.from = null;
-        int uncles = Integer.numberOfTrailingZeros(c.width) - Integer.numberOfTrailingZeros(c.length);
-        int expected = (c.length + uncles) * Merkle.HASH_SIZE;
-        byte[] got = new byte[h.payload().readableBytes()];
+        byte[] got = new byte[Math.min(h.payload().readableBytes(), (c.length + 32) * Merkle.HASH_SIZE)];
         h.payload().getBytes(h.payload().readerIndex(), got);
-        if (got.length != expected || !verifies(c, got, uncles)) {
+        if (got.length != h.payload().readableBytes()
+                || !verifies(c.file.piecesRoot(), c.index, c.length, c.width, got, sha256)) {
             LOG.log(System.Logger.Level.DEBUG, "bad piece-layer hashes from {0} for {1}", p.address(), h.request());
             c.refusedBy.add(p);
             p.close(DisconnectReason.PROTOCOL_ERROR);
@@ -205,12 +204,19 @@ final class PieceLayerFetch {
         }
     }
 
-    /** The chunk's subtree root, combined with its uncles from the lowest layer up, must be the pieces root. */
-    private boolean verifies(Chunk c, byte[] got, int uncles) {
-        byte[] node = Merkle.root(got, c.length, c.length, 0, sha256);
-        int pos = c.index / c.length;
+    /**
+     * True if {@code got} (a chunk of {@code length} piece-layer hashes starting at {@code index}, then its uncles
+     * from the lowest layer up) leads to {@code piecesRoot}: the chunk's subtree root combined with each uncle.
+     */
+    static boolean verifies(byte[] piecesRoot, int index, int length, int width, byte[] got, MessageDigest sha256) {
+        int uncles = Integer.numberOfTrailingZeros(width) - Integer.numberOfTrailingZeros(length);
+        if (uncles < 0 || got.length != (length + uncles) * Merkle.HASH_SIZE || index % length != 0) {
+            return false;
+        }
+        byte[] node = Merkle.root(got, length, length, 0, sha256);
+        int pos = index / length;
         for (int u = 0; u < uncles; u++) {
-            int at = (c.length + u) * Merkle.HASH_SIZE;
+            int at = (length + u) * Merkle.HASH_SIZE;
             if ((pos & 1) == 0) {
                 sha256.update(node);
                 sha256.update(got, at, Merkle.HASH_SIZE);
@@ -221,7 +227,7 @@ final class PieceLayerFetch {
             node = sha256.digest();
             pos >>= 1;
         }
-        return MessageDigest.isEqual(node, c.file.piecesRoot());
+        return MessageDigest.isEqual(node, piecesRoot);
     }
 
     /** A {@code hash reject}: ask someone else. */

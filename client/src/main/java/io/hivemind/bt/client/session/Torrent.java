@@ -95,6 +95,8 @@ final class Torrent implements TorrentHandle {
     MetadataExchange metadataExchange;
     /** BEP 52 piece layers being fetched for a v2 magnet (null otherwise). */
     PieceLayerFetch layerFetch;
+    /** BEP 52 piece layers served to v2 downloaders. */
+    final PieceLayerServer layerServer = new PieceLayerServer();
     /** BEP 11 peer exchange. */
     final TorrentPex pex = new TorrentPex(this, PexManager.Config.DEFAULT);
     private final MagnetLink magnet;
