@@ -151,6 +151,7 @@ final class Torrent implements TorrentHandle {
     private long lastChoke = Long.MIN_VALUE;
     private long nextDhtLookup = Long.MIN_VALUE;
     private boolean dhtLookupRunning;
+    private int dhtEmptyLookups;
     private final CompletableFuture<TorrentHandle> completion = new CompletableFuture<>();
     private final CompletableFuture<Metainfo> metadataFuture = new CompletableFuture<>();
     private final IntList scratch = new IntList();
@@ -891,7 +892,8 @@ final class Torrent implements TorrentHandle {
 
     /**
      * BEP 5: looks the torrent up in the DHT and announces our port, every 5 minutes while it lacks data (and at
-     * start), every 15 minutes when seeding. Hybrid torrents are looked up under both info-hashes (BEP 52).
+     * start), every 15 minutes when seeding; sooner while the DHT is still empty, and while a downloading torrent has
+     * found nobody (10 s, doubling up to 5 minutes). Hybrid torrents are looked up under both info-hashes (BEP 52).
      * Private torrents never use the DHT (BEP 27).
      */
     private void dhtLookup(long now) {
@@ -910,10 +912,14 @@ final class Torrent implements TorrentHandle {
         }
         List<CompletableFuture<?>> all = new ArrayList<>();
         int[] accepted = new int[1];
+        int[] found = new int[1];
         for (byte[] id : ids) {
             io.hivemind.bt.dht.NodeId target = io.hivemind.bt.dht.NodeId.of(id);
-            all.add(dht.getPeers(target).thenAcceptAsync(found -> {
-                for (InetSocketAddress a : found) {
+            all.add(dht.getPeers(target).thenAcceptAsync(peersFound -> {
+                for (InetSocketAddress a : peersFound) {
+                    if (!session.listenAddresses().contains(a)) {
+                        found[0]++;
+                    }
                     addCandidate(a, PeerCandidateList.SOURCE_DHT);
                 }
                 connectCandidates();
@@ -925,6 +931,13 @@ final class Torrent implements TorrentHandle {
             if (accepted[0] == 0) {
                 // the DHT was still empty (bootstrap under way): try again soon rather than in minutes
                 nextDhtLookup = Math.min(nextDhtLookup, session.now() + TimeUnit.SECONDS.toNanos(5));
+            } else if (found[0] == 0 && peers.isEmpty() && state != TorrentState.SEEDING) {
+                // nobody yet: a swarm that is just forming announces soon; look again after 10 s, 20 s, … 5 min
+                long wait = Math.min(TimeUnit.MINUTES.toNanos(5), TimeUnit.SECONDS.toNanos(10) << Math.min(dhtEmptyLookups, 5));
+                dhtEmptyLookups++;
+                nextDhtLookup = Math.min(nextDhtLookup, session.now() + wait);
+            } else {
+                dhtEmptyLookups = 0;
             }
         }, loop);
     }
