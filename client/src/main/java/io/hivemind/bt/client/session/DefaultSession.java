@@ -87,6 +87,7 @@ public final class DefaultSession implements Session {
     private volatile DhtNode dht;
     private volatile PortMapper portMapper;
     private final SessionQueue queue;
+    private volatile LsdService lsd;
     private final MseSkeyIndex skeys = new MseSkeyIndex();
     private volatile MseConfig mse;
     private final ReloadableIpFilter blocklist = new ReloadableIpFilter();
@@ -147,12 +148,20 @@ public final class DefaultSession implements Session {
 
     /** Starts a session: event loops, storage, listening sockets. Fails with {@link ClientException} if no address binds. */
     public static Session start(SessionSettings settings, LongSupplier nanoClock) {
+        return start(settings, nanoClock, LsdService.Config.DEFAULT);
+    }
+
+    /** {@link #start(SessionSettings, LongSupplier)} with LSD settings of its own (tests use another UDP port). */
+    static Session start(SessionSettings settings, LongSupplier nanoClock, LsdService.Config lsdConfig) {
         DefaultSession s = new DefaultSession(settings, nanoClock);
         try {
             s.listen();
             s.startPortMapper();
             if (settings.enableDht()) {
                 s.startDht();
+            }
+            if (settings.enableLsd() && !s.listeners.isEmpty()) {
+                s.lsd = LsdService.start(s, lsdConfig);
             }
         } catch (RuntimeException e) {
             s.close();
@@ -268,6 +277,11 @@ public final class DefaultSession implements Session {
     public PortMapperStatus portMapping() {
         PortMapper m = portMapper;
         return m == null ? null : m.status();
+    }
+
+    /** The BEP 14 service, or null when LSD is off. */
+    LsdService lsd() {
+        return lsd;
     }
 
     /** The DHT node, or null when the DHT is off or failed to start. */
@@ -581,6 +595,9 @@ public final class DefaultSession implements Session {
         }
         for (Channel c : listeners) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (lsd != null) {
+            lsd.close();
         }
         if (dht != null) {
             dht.close();

@@ -43,7 +43,8 @@ import java.util.Set;
  * passes to the torrent's {@link PieceBuffer} (which releases them). Outbound messages belong to the pipeline once
  * written.
  */
-final class PeerConnection extends ChannelInboundHandlerAdapter implements PickerPeer, ChokerPeerView {
+final class PeerConnection extends ChannelInboundHandlerAdapter implements PickerPeer, ChokerPeerView,
+        PexManager.Peer {
     private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
     static final Set<PeerHandshake.Feature> FEATURES = EnumSet.of(PeerHandshake.Feature.FAST,
             PeerHandshake.Feature.EXTENSION_PROTOCOL);
@@ -51,12 +52,14 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             PeerHandshake.Feature.EXTENSION_PROTOCOL, PeerHandshake.Feature.DHT);
     /** Our BEP 10 message ids. */
     static final int UT_METADATA_ID = 3;
+    static final int UT_PEX_ID = 1;
     static final int OUR_REQQ = 2000;
     private static final int MAX_UPLOAD_QUEUE = 2000;
     private static final int MAX_READS_IN_FLIGHT = 16;
     private static final int MAX_REQUESTS_WHILE_CHOKED = 2000;
     private static final int MAX_UNWANTED_BLOCKS = 200;
     private static final int MAX_HINTS = 32;
+    private static final int MAX_HASH_REQUESTS_PER_TICK = 32;
     private static final int BLOCK = BlockLayout.BLOCK_SIZE;
 
     private final DefaultSession session;
@@ -102,6 +105,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private int requestsWhileChoked;
     private int unwantedBlocks;
     private int hashFailures;
+    private int hashRequests;
 
     // accounting
     private final RateEstimator down;
@@ -326,6 +330,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 .message(io.hivemind.bt.wire.ext.UtMetadata.NAME, UT_METADATA_ID)
                 .client("hivebt 0.1.0")
                 .requestQueue(OUR_REQQ);
+        if (torrent.pex.active()) {
+            b.message(io.hivemind.bt.wire.ext.UtPex.NAME, UT_PEX_ID); // BEP 11; never for private torrents
+        }
         int port = session.listenPort();
         if (port > 0) {
             b.port(port);
@@ -505,9 +512,26 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                     e.release();
                 }
             }
-            case PeerMessage.HashRequest r -> send(new PeerMessage.HashReject(r));
-            case PeerMessage.Hashes h -> h.release();
+            case PeerMessage.HashRequest r -> {
+                // BEP 52: piece layers for v2 downloaders; a few per tick, like any request
+                byte[] hashes = ++hashRequests > MAX_HASH_REQUESTS_PER_TICK ? null
+                        : torrent.layerServer.answer(torrent.metainfo(), r);
+                send(hashes == null ? new PeerMessage.HashReject(r)
+                        : new PeerMessage.Hashes(r, io.netty.buffer.Unpooled.wrappedBuffer(hashes)));
+            }
+            case PeerMessage.Hashes h -> {
+                try {
+                    if (torrent.layerFetch != null) {
+                        torrent.layerFetch.onHashes(this, h);
+                    }
+                } finally {
+                    h.release();
+                }
+            }
             case PeerMessage.HashReject r -> {
+                if (torrent.layerFetch != null) {
+                    torrent.layerFetch.onReject(this, r);
+                }
             }
             case PeerMessage.Unknown u -> u.release();
         }
@@ -775,6 +799,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         if (!attached || closed) {
             return;
         }
+        hashRequests = 0;
         if (pipeline != null && torrent.picker != null) {
             IntList released = torrent.scratch();
             pipeline.tick(now, released);
@@ -980,6 +1005,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (torrent.metadataExchange != null) {
                 torrent.metadataExchange.peerHandshake(this, hs);
             }
+            torrent.pex.handshake(this, hs);
+            return;
+        }
+        if (e.extendedId() == UT_PEX_ID) {
+            torrent.pex.onMessage(this, e.payload());
             return;
         }
         if (e.extendedId() == UT_METADATA_ID && torrent.metadataExchange != null) {
@@ -1043,6 +1073,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (torrent.metadataExchange != null) {
                 torrent.metadataExchange.peerGone(this);
             }
+            torrent.pex.gone(this);
+            if (torrent.layerFetch != null) {
+                torrent.layerFetch.peerGone(this);
+            }
             torrent.detach(this, reason);
         } else {
             session.counters().disconnected(reason);
@@ -1092,12 +1126,29 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     /** Where the peer accepts connections: its address for outgoing connections, else from its BEP 10 {@code p}. */
-    InetSocketAddress remoteListenAddress() {
+    @Override
+    public InetSocketAddress remoteListenAddress() {
         return incoming ? remoteListen : address;
     }
 
     boolean isSeed() {
         return haveAll || (pieces != null && pieces.isFull());
+    }
+
+    /** BEP 11 flags for advertising this peer: seed, reachable (we dialed it), prefers encryption, holepunch. */
+    @Override
+    public int pexFlags() {
+        int f = isSeed() ? io.hivemind.bt.wire.ext.PexPeer.SEED : 0;
+        if (!incoming) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.REACHABLE;
+        }
+        if (remoteExtensions != null && Boolean.TRUE.equals(remoteExtensions.encryption())) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.PREFERS_ENCRYPTION;
+        }
+        if (remoteExtensions != null && remoteExtensions.messageId("ut_holepunch") > 0) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.HOLEPUNCH;
+        }
+        return f;
     }
 
     boolean amChoking() {
@@ -1112,7 +1163,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         double progress = pieces == null ? (haveAll ? 1 : 0) : (double) pieces.count() / Math.max(1, pieces.size());
         return new PeerInfo(address, clientName(), incoming, encrypted, progress, down.rate(now), up.rate(now),
                 downloadedBytes, uploadedBytes, amChoking, amInterested, peerChoking, peerInterested,
-                incoming ? "incoming" : "outgoing");
+                torrent.sourceNames(remoteListenAddress(), incoming));
     }
 
     @Override

@@ -92,6 +92,12 @@ final class Torrent implements TorrentHandle {
     InfoDictionary info;
     BlockLayout layout;
     MetadataExchange metadataExchange;
+    /** BEP 52 piece layers being fetched for a v2 magnet (null otherwise). */
+    PieceLayerFetch layerFetch;
+    /** BEP 52 piece layers served to v2 downloaders. */
+    final PieceLayerServer layerServer = new PieceLayerServer();
+    /** BEP 11 peer exchange. */
+    final TorrentPex pex = new TorrentPex(this, PexManager.Config.DEFAULT);
     private final MagnetLink magnet;
     private String name;
 
@@ -156,7 +162,7 @@ final class Torrent implements TorrentHandle {
     private long lastChoke = Long.MIN_VALUE;
     private long nextDhtLookup = Long.MIN_VALUE;
     private boolean dhtLookupRunning;
-    private long dhtRetry;
+    private int dhtEmptyLookups;
     private final CompletableFuture<TorrentHandle> completion = new CompletableFuture<>();
     private final CompletableFuture<Metainfo> metadataFuture = new CompletableFuture<>();
     private final IntList scratch = new IntList();
@@ -257,6 +263,12 @@ final class Torrent implements TorrentHandle {
             startTrackers();
         }
         openStorage();
+    }
+
+    /** A v2 magnet's piece layers are all in ({@link PieceLayerFetch}): continue as with any metadata. */
+    void layersArrived(Metainfo full) {
+        layerFetch = null;
+        metadataArrived(full);
     }
 
     /**
@@ -558,6 +570,26 @@ final class Torrent implements TorrentHandle {
             return false;
         }
         return candidates.add(a, source, session.now());
+    }
+
+    /**
+     * How we learned of a peer, for {@link io.hivemind.bt.client.PeerInfo#source()}: the candidate list's sources
+     * ({@code manual}, {@code resume}, {@code lsd}, {@code tracker}, {@code pex}, {@code dht}) joined by commas, or
+     * {@code incoming} for a peer known only because it connected to us.
+     */
+    String sourceNames(InetSocketAddress listen, boolean incoming) {
+        int s = listen == null ? 0 : candidates.sources(listen) & ~PeerCandidateList.SOURCE_INCOMING;
+        if (s == 0) {
+            return incoming ? "incoming" : "manual";
+        }
+        String[] names = {"manual", "resume", "lsd", "tracker", "pex", "dht"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if ((s & (1 << i)) != 0) {
+                sb.append(sb.isEmpty() ? "" : ",").append(names[i]);
+            }
+        }
+        return sb.toString();
     }
 
     private int maxConnections() {
@@ -910,6 +942,10 @@ final class Torrent implements TorrentHandle {
             if (metadataExchange != null) {
                 metadataExchange.tick(now);
             }
+            pex.tick(now);
+            if (layerFetch != null) {
+                layerFetch.tick(now);
+            }
             if (active() && !dhtLookupRunning && (nextDhtLookup == Long.MIN_VALUE || now >= nextDhtLookup)) {
                 dhtLookup(now);
             }
@@ -924,7 +960,8 @@ final class Torrent implements TorrentHandle {
 
     /**
      * BEP 5: looks the torrent up in the DHT and announces our port, every 5 minutes while it lacks data (and at
-     * start), every 15 minutes when seeding. Hybrid torrents are looked up under both info-hashes (BEP 52).
+     * start), every 15 minutes when seeding; sooner while the DHT is still empty, and while a downloading torrent has
+     * found nobody (10 s, doubling up to 5 minutes). Hybrid torrents are looked up under both info-hashes (BEP 52).
      * Private torrents never use the DHT (BEP 27).
      */
     private void dhtLookup(long now) {
@@ -943,12 +980,14 @@ final class Torrent implements TorrentHandle {
         }
         List<CompletableFuture<?>> all = new ArrayList<>();
         int[] accepted = new int[1];
-        int[] foundPeers = new int[1];
+        int[] found = new int[1];
         for (byte[] id : ids) {
             io.hivemind.bt.dht.NodeId target = io.hivemind.bt.dht.NodeId.of(id);
-            all.add(dht.getPeers(target).thenAcceptAsync(found -> {
-                foundPeers[0] += found.size();
-                for (InetSocketAddress a : found) {
+            all.add(dht.getPeers(target).thenAcceptAsync(peersFound -> {
+                for (InetSocketAddress a : peersFound) {
+                    if (!session.listenAddresses().contains(a)) {
+                        found[0]++;
+                    }
                     addCandidate(a, PeerCandidateList.SOURCE_DHT);
                 }
                 connectCandidates();
@@ -960,12 +999,13 @@ final class Torrent implements TorrentHandle {
             if (accepted[0] == 0) {
                 // the DHT was still empty (bootstrap under way): try again soon rather than in minutes
                 nextDhtLookup = Math.min(nextDhtLookup, session.now() + TimeUnit.SECONDS.toNanos(5));
-            } else if (peers.isEmpty() && state != TorrentState.SEEDING) {
-                // nobody to download from yet: look again soon, backing off from 10 s towards the normal interval
-                dhtRetry = dhtRetry == 0 ? TimeUnit.SECONDS.toNanos(10) : Math.min(2 * dhtRetry, TimeUnit.MINUTES.toNanos(5));
-                nextDhtLookup = Math.min(nextDhtLookup, session.now() + dhtRetry);
+            } else if (found[0] == 0 && peers.isEmpty() && state != TorrentState.SEEDING) {
+                // nobody yet: a swarm that is just forming announces soon; look again after 10 s, 20 s, … 5 min
+                long wait = Math.min(TimeUnit.MINUTES.toNanos(5), TimeUnit.SECONDS.toNanos(10) << Math.min(dhtEmptyLookups, 5));
+                dhtEmptyLookups++;
+                nextDhtLookup = Math.min(nextDhtLookup, session.now() + wait);
             } else {
-                dhtRetry = 0;
+                dhtEmptyLookups = 0;
             }
         }, loop);
     }
