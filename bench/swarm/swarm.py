@@ -28,12 +28,14 @@ ORIGIN_IP = '10.199.0.10'
 PORT = 6881
 CLK = os.sysconf('SC_CLK_TCK')
 
-# Link profiles: Mbit/s (origin up, origin down, client up, client down). Scaled so that the whole swarm moves
-# at most about 110 MB/s through the kernel: CPU must not be the bottleneck on a 2-core machine.
-PROFILES = {
-    'home': (50, 200, 50, 200),         # asymmetric "home" links
-    'datacenter': (50, 50, 50, 50),     # symmetric links
+# Link profiles as multiples of the uplink rate u (--mbit): (origin up, origin down, client up, client down).
+# u = 20 Mbit/s by default: the whole swarm then moves at most about 45 MB/s through the kernel, so that CPU is
+# not the bottleneck on a shared 2-core machine (at 50 Mbit/s, 17 JVMs and the other load saturated both cores).
+PROFILE_SHAPES = {
+    'home': (1, 4, 1, 4),           # asymmetric "home" links: download 4x upload
+    'datacenter': (1, 1, 1, 1),     # symmetric links
 }
+PROFILES = {}
 
 
 def client_ip(k):
@@ -328,7 +330,10 @@ http {
             else:
                 argv = [self.hivebt, 'download', torrent, '-d', save, '--listen', listen, '--seed-after']
             argv += ['--no-dht', '--no-lsd', '--encryption', 'DISABLED', '--json-progress']
-            return Proc(name, self.ns(host), argv, env=self.hv_env(), log=log)
+            env = self.hv_env()
+            if seed and self.a.keep:
+                env['HIVEBT_LOG'] = 'info'
+            return Proc(name, self.ns(host), argv, env=env, log=log)
         argv = ['/usr/bin/python3', os.path.join(HERE, 'lt_swarm.py'), 'seed' if seed else 'download', torrent,
                 os.path.dirname(self.data) if seed else save, listen]
         return Proc(name, self.ns(host), argv, log=log)
@@ -368,6 +373,21 @@ http {
             cpu1 = machine_cpu()
             cpu_clients = [c.cpu_seconds() - c0 for c, c0 in zip(clients, cpu_clients0)]
             cpu_origin = origin.cpu_seconds()
+            if self.a.keep:
+                for p in clients[:2] + [origin]:
+                    threads = []
+                    for t in os.listdir('/proc/%d/task' % p.pid):
+                        try:
+                            with open('/proc/%d/task/%s/stat' % (p.pid, t)) as f:
+                                st = f.read()
+                            name = st[st.index('(') + 1:st.rindex(')')]
+                            fl = st.rsplit(')', 1)[1].split()
+                            threads.append(((int(fl[11]) + int(fl[12])) / CLK, name))
+                        except (OSError, ValueError):
+                            pass
+                    with open(os.path.join(d, p.name + '.threads'), 'w') as f:
+                        for c, name in sorted(threads, reverse=True):
+                            f.write('%.2f %s\n' % (c, name))
             time.sleep(1.2)  # one more progress line with the final upload counters
             payload = origin.last_json.get('uploaded', 0) if hasattr(origin, 'last_json') else 0
             startup = t0 - origin.started
@@ -377,6 +397,11 @@ http {
             for p in clients + ([origin] if origin else []):
                 p.reap()
         bad = self.verify(d, n)
+        if self.a.keep:
+            for p in clients + ([origin] if origin else []):
+                with open(os.path.join(d, p.name + '.out'), 'w') as f:
+                    for t, line in p.lines:
+                        f.write('%.2f %s\n' % (t - t0, line))
         names = {'hivebt': 'hivebt', 'lt': 'libtorrent'}
         res = self.record(tag, profile, n, label, names[origin_impl], [names[c] for c in client_impls], times,
                           t_all if not bad else None, at_end['o'][0] - before['o'][0], payload, cpu_origin,
@@ -459,7 +484,8 @@ def main():
     ap.add_argument('--n', type=lambda s: [int(x) for x in s.split(',')], default=[1, 2, 5, 10, 16, 24])
     ap.add_argument('--profiles', default='datacenter,home')
     ap.add_argument('--scenarios', default='http,hivebt,lt,mixed')
-    ap.add_argument('--size-mib', type=int, default=64)
+    ap.add_argument('--size-mib', type=int, default=32)
+    ap.add_argument('--mbit', type=float, default=20, help='uplink rate u in Mbit/s (profiles scale with it)')
     ap.add_argument('--piece-kib', type=int, default=256)
     ap.add_argument('--runs', type=int, default=1)
     ap.add_argument('--timeout-factor', type=float, default=6.0)
@@ -469,6 +495,8 @@ def main():
     ap.add_argument('--command', default='', help='the run.sh command line, for the report')
     ap.add_argument('--keep', action='store_true', help='keep per-run folders (logs, copies)')
     a = ap.parse_args()
+    for name, shape in PROFILE_SHAPES.items():
+        PROFILES[name] = tuple(int(round(x * a.mbit)) for x in shape)
     os.makedirs(a.out, exist_ok=True)
     Bench(a).run()
 
