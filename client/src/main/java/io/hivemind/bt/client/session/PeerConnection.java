@@ -100,7 +100,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
 
     // requests and uploads
     private RequestPipeline pipeline;
-    private final IntList uploadQueue = new IntList(); // triples: piece, begin, length
+    private final IntList uploadQueue = new IntList(); // Q ints per request: piece, begin, length, queued at (ms)
+    private static final int Q = 4;
+    private final IntList suggestedToPeer = new IntList();
+    private boolean tunedForSeeding;
     private int readsInFlight;
     private int requestsWhileChoked;
     private int unwantedBlocks;
@@ -847,13 +850,14 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             }
             return;
         }
-        if (uploadQueue.size() / 3 >= MAX_UPLOAD_QUEUE) {
+        if (uploadQueue.size() / Q >= MAX_UPLOAD_QUEUE) {
             close(DisconnectReason.REQUEST_FLOOD);
             return;
         }
         uploadQueue.add(piece);
         uploadQueue.add(begin);
         uploadQueue.add(length);
+        uploadQueue.add((int) ((session.now() - connectedAt) / 1_000_000));
         pumpUploads();
     }
 
@@ -879,11 +883,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void onCancel(int piece, int begin, int length) {
-        for (int i = 0; i + 2 < uploadQueue.size(); i += 3) {
+        for (int i = 0; i + Q - 1 < uploadQueue.size(); i += Q) {
             if (uploadQueue.get(i) == piece && uploadQueue.get(i + 1) == begin && uploadQueue.get(i + 2) == length) {
-                uploadQueue.removeAt(i + 2);
-                uploadQueue.removeAt(i + 1);
-                uploadQueue.removeAt(i);
+                removeQueued(i / Q);
                 if (fast) {
                     send(new PeerMessage.RejectRequest(piece, begin, length));
                 }
@@ -892,22 +894,40 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         }
     }
 
-    /** Reads and sends queued blocks while the channel is writable and quota allows. */
+    /**
+     * Reads and sends queued blocks while the channel is writable and quota allows: in arrival order while
+     * downloading, in the {@link SeedingStrategy}'s order (with short send queues and suggestions) while seeding.
+     */
     void pumpUploads() {
         if (closed || channel == null || torrent.storage == null) {
             return;
         }
         long now = session.now();
-        while (!uploadQueue.isEmpty() && readsInFlight < MAX_READS_IN_FLIGHT && channel.isWritable()) {
-            int piece = uploadQueue.get(0);
-            int begin = uploadQueue.get(1);
-            int length = uploadQueue.get(2);
+        SeedingStrategy seeding = torrent.seedingStrategy();
+        int maxReads = MAX_READS_IN_FLIGHT;
+        if (seeding != null) {
+            tuneForSeeding();
+            maxReads = SEED_READS_IN_FLIGHT;
+            if (!amChoking) {
+                seeding.suggest(this, pieces, suggestedToPeer, now);
+                rejectStale(seeding, now);
+            }
+        }
+        while (!uploadQueue.isEmpty() && readsInFlight < maxReads && channel.isWritable()) {
+            int at = seeding == null ? 0 : seeding.next(id, pieces, uploadQueue, Q, now);
+            if (at < 0) {
+                break;
+            }
+            int piece = uploadQueue.get(at * Q);
+            int begin = uploadQueue.get(at * Q + 1);
+            int length = uploadQueue.get(at * Q + 2);
             if (!torrent.takeUploadQuota(length, now)) {
                 return;
             }
-            uploadQueue.removeAt(2);
-            uploadQueue.removeAt(1);
-            uploadQueue.removeAt(0);
+            removeQueued(at);
+            if (seeding != null) {
+                seeding.sent(id, piece, begin, now);
+            }
             readsInFlight++;
             int stored = Math.min(length, torrent.info.pieceSize(piece) - begin); // < length only in a v2 alignment gap
             if (stored <= 0) {
@@ -917,6 +937,60 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             torrent.storage.readBlock(piece, begin, stored).whenComplete((buf, e) -> blockRead(piece, begin, length,
                     buf == null || stored == length ? buf : padWithZeros(buf, length - stored), e));
         }
+    }
+
+    private static final int SEED_READS_IN_FLIGHT = 4;
+
+    private void removeQueued(int index) {
+        int i = index * Q;
+        for (int k = Q - 1; k >= 0; k--) {
+            uploadQueue.removeAt(i + k);
+        }
+    }
+
+    /** Seeding: turns down (BEP 6) deferred requests that waited too long, so the peer asks someone else. */
+    private void rejectStale(SeedingStrategy seeding, long now) {
+        if (!fast) {
+            return;
+        }
+        boolean any = false;
+        for (int i = uploadQueue.size() - Q; i >= 0; i -= Q) {
+            long queuedAt = connectedAt + uploadQueue.get(i + 3) * 1_000_000L;
+            if (seeding.shouldReject(id, pieces, uploadQueue.get(i), uploadQueue.get(i + 1), queuedAt, now)) {
+                send(new PeerMessage.RejectRequest(uploadQueue.get(i), uploadQueue.get(i + 1), uploadQueue.get(i + 2)));
+                removeQueued(i / Q);
+                any = true;
+            }
+        }
+        if (any) {
+            flush();
+        }
+    }
+
+    /** Seeding: short send queues, so the strategy's order decides what goes out (see {@link SeedingStrategy}). */
+    private void tuneForSeeding() {
+        if (tunedForSeeding) {
+            return;
+        }
+        tunedForSeeding = true;
+        var config = channel.config();
+        config.setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(SeedingStrategy.PENDING_LOW,
+                SeedingStrategy.PENDING_HIGH));
+        try {
+            if (!config.setOption(io.netty.channel.epoll.EpollChannelOption.TCP_NOTSENT_LOWAT, SeedingStrategy.NOTSENT_LOWAT)) {
+                config.setOption(io.netty.channel.uring.IoUringChannelOption.TCP_NOTSENT_LOWAT, SeedingStrategy.NOTSENT_LOWAT);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.DEBUG, "TCP_NOTSENT_LOWAT not set: {0}", e.toString());
+        }
+    }
+
+    /** Seeding: this peer's queued requests that would be served now (see {@link SeedingStrategy#next}). */
+    int freshRequests(SeedingStrategy seeding, long now) {
+        if (closed || amChoking || channel == null || uploadQueue.isEmpty()) {
+            return 0;
+        }
+        return seeding.countFresh(id, pieces, uploadQueue, Q, now);
     }
 
     private void blockRead(int piece, int begin, int length, ByteBuf buf, Throwable e) {
@@ -957,7 +1031,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         if (choke) {
             send(PeerMessage.Choke.INSTANCE);
             if (fast) {
-                for (int i = 0; i + 2 < uploadQueue.size(); i += 3) {
+                for (int i = 0; i + Q - 1 < uploadQueue.size(); i += Q) {
                     send(new PeerMessage.RejectRequest(uploadQueue.get(i), uploadQueue.get(i + 1), uploadQueue.get(i + 2)));
                 }
             }
@@ -967,6 +1041,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             uploadedSinceUnchoke = 0;
             requestsWhileChoked = 0;
             send(PeerMessage.Unchoke.INSTANCE);
+            SeedingStrategy seeding = torrent.seedingStrategy();
+            if (seeding != null) {
+                seeding.suggest(this, pieces, suggestedToPeer, now);
+            }
         }
     }
 
@@ -1199,6 +1277,28 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     @Override
     public int suggested(int i) {
         return suggested.get(i);
+    }
+
+    /**
+     * The only seed among our peers (an origin) while some non-seed peer that has pieces we want unchokes us: ask
+     * the seed only for what nobody else has (see PickerPeer). Once other seeds appear, nothing needs protecting.
+     */
+    @Override
+    public boolean preferUnique() {
+        if (!isSeed()) {
+            return false;
+        }
+        boolean otherSource = false;
+        for (PeerConnection q : torrent.peers) {
+            if (q == this) {
+                continue;
+            }
+            if (q.isSeed()) {
+                return false; // not the only seed: nothing to protect
+            }
+            otherSource |= !q.peerChoking && q.amInterested;
+        }
+        return otherSource;
     }
 
     @Override

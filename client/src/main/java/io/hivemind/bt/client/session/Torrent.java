@@ -119,6 +119,7 @@ final class Torrent implements TorrentHandle {
     PiecePicker picker;
     TorrentStorage storage;
     Choker choker;
+    private SeedingStrategy seeding;
     private int[] filePriorities;
     final IntObjectHashMap<PieceBuffer> inFlight = new IntObjectHashMap<>();
     private boolean memoryStarved;
@@ -754,6 +755,9 @@ final class Torrent implements TorrentHandle {
             p.releaseAvailability(picker);
         }
         smartBan.detached(p);
+        if (seeding != null) {
+            seeding.peerGone(p.id());
+        }
         byId[p.id()] = null;
         session.counters().disconnected(reason);
         session.publish(new Event.PeerDisconnected(session.now(), infoHashes, p.address(), reason));
@@ -1010,10 +1014,23 @@ final class Torrent implements TorrentHandle {
         }, loop);
     }
 
+    /** The seeding strategy while the torrent is an initial seed (created on first use), else null. */
+    SeedingStrategy seedingStrategy() {
+        if (state != TorrentState.SEEDING || layout == null || picker == null || downloaded > 0) {
+            return null; // only an initial seed (an origin): a finished downloader serves like any peer
+        }
+        if (seeding == null) {
+            seeding = new SeedingStrategy(this, layout, picker, new java.util.Random(random.nextLong()));
+        }
+        return seeding;
+    }
+
     private void rechoke(long now) {
         lastChoke = now;
         List<PeerConnection> candidatesForSlots = new ArrayList<>(peers);
-        ChokeDecision<PeerConnection> d = choker.decide(candidatesForSlots, state == TorrentState.SEEDING, now);
+        boolean seeds = state == TorrentState.SEEDING;
+        Choker c = seeds ? seedChoker() : choker;
+        ChokeDecision<PeerConnection> d = c.decide(candidatesForSlots, seeds, now);
         for (PeerConnection p : peers) {
             boolean unchoke = d.unchokes(p);
             if (d.optimistic().contains(p)) {
@@ -1033,13 +1050,32 @@ final class Torrent implements TorrentHandle {
         }
         int unchoked = 0;
         for (PeerConnection q : peers) {
-            if (!q.amChoking()) {
+            if (!q.amChoking() && q.peerInterested()) {
                 unchoked++;
             }
         }
-        if (p.peerInterested() && p.amChoking() && unchoked < session.settings().maxUploadsPerTorrent() + 1) {
+        if (!p.peerInterested() && !p.amChoking()) {
+            rechoke(session.now()); // its slot is free: give it to a peer that wants something
+            return;
+        }
+        int slots = state == TorrentState.SEEDING ? seedChoker().config().maxUploads()
+                : session.settings().maxUploadsPerTorrent();
+        if (p.peerInterested() && p.amChoking() && unchoked < slots + 1) {
             rechoke(session.now());
         }
+    }
+
+    private Choker seedChoker;
+    private Choker seedChokerBase;
+
+    /** A seed's choker: the session's settings with at least {@link SeedingStrategy#SEED_UNCHOKE_SLOTS} slots. */
+    private Choker seedChoker() {
+        if (seedChokerBase != choker) {
+            seedChokerBase = choker;
+            int slots = Math.max(choker.config().maxUploads(), SeedingStrategy.SEED_UNCHOKE_SLOTS);
+            seedChoker = new Choker(choker.config().withMaxUploads(slots), new java.util.Random(random.nextLong()));
+        }
+        return seedChoker;
     }
 
     // ---- resume data ----------------------------------------------------------------------------------------------

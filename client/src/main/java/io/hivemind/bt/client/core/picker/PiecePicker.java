@@ -419,6 +419,9 @@ public final class PiecePicker implements PieceAvailability {
             return maxBlocks - want;
         }
         int top = topFreshPriority();
+        if (peer.preferUnique() && !sequential) {
+            return maxBlocks - pickUnique(peer, has, peerId, want, top, nowNanos, out);
+        }
         want = takeFromOpen(has, peerId, want, top, nowNanos, out);
         for (int i = peer.suggestedCount() - 1; i >= 0 && want > 0; i--) {
             want -= takeFromPiece(peer.suggested(i), has, peerId, want, top, nowNanos, out);
@@ -437,6 +440,36 @@ public final class PiecePicker implements PieceAvailability {
             want -= endgamePick(has, peerId, want, nowNanos, out);
         }
         return maxBlocks - want;
+    }
+
+    /**
+     * Picks for a {@link PickerPeer#preferUnique()} peer (a seed while others serve us): its suggestions first
+     * (it reserved them for us), then started pieces no non-seed peer has, then, only if it suggests nothing,
+     * fresh pieces no non-seed peer has (rarest first puts those first). Returns the blocks still wanted.
+     */
+    private int pickUnique(PickerPeer peer, Bitfield has, int peerId, int want, int top, long now, IntList out) {
+        int suggestions = peer.suggestedCount();
+        for (int i = suggestions - 1; i >= 0 && want > 0; i--) {
+            want -= takeFromPiece(peer.suggested(i), has, peerId, want, top, now, out);
+        }
+        for (int s = openHead; s >= 0 && want > 0; ) {
+            int next = openNext[s];
+            int p = slotPiece[s];
+            if (priority[p] >= top && avail[p] == 0 && has.get(p)) {
+                want -= takeBlocks(s, peerId, want, now, out);
+            }
+            s = next;
+        }
+        if (suggestions == 0) {
+            while (want > 0 && freshCount > 0) {
+                int p = nextRarest(has);
+                if (p < 0 || avail[p] > 0) {
+                    break;
+                }
+                want -= takeBlocks(startPiece(p, now), peerId, want, now, out);
+            }
+        }
+        return want;
     }
 
     /** True when every block of every wanted piece is requested or received, so picks duplicate requests. */
