@@ -466,7 +466,7 @@ public final class PiecePicker implements PieceAvailability {
                 if (p < 0 || avail[p] > 0) {
                     break;
                 }
-                want -= takeBlocks(startPiece(p, now), peerId, want, now, out);
+                want -= takeBlocks(startPiece(p, now, peerId), peerId, want, now, out);
             }
         }
         return want;
