@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 DhtCommand.class,
                 DaemonCommand.class,
                 QuickstartCommand.class,
+                WorkerCommand.class,
+                PublishCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -288,8 +288,11 @@ public record Announcement(DistributionKind kind, InfoHashes infoHashes, String 
         return decode(parseValue(bencoded));
     }
 
-    /** Parses the bencoded {@code v} of an item with the announcement's hard limits. */
-    static BValue parseValue(byte[] bencoded) {
+    /**
+     * Parses the bencoded {@code v} of an item with the announcement's hard limits (canonical bencoding, at most
+     * {@value #MAX_VALUE} bytes, depth 4, 256 tokens) without checking its members.
+     */
+    public static BValue parseValue(byte[] bencoded) {
         if (bencoded.length > MAX_VALUE) {
             throw new AnnouncementException(AnnouncementException.Reason.TOO_LARGE, "value over " + MAX_VALUE + " bytes");
         }

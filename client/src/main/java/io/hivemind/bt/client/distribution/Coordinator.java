@@ -4,6 +4,7 @@ import io.hivemind.bt.client.AddTorrent;
 import io.hivemind.bt.client.Session;
 import io.hivemind.bt.client.TorrentHandle;
 import io.hivemind.bt.client.daemon.json.JsonObject;
+import io.hivemind.bt.client.distribution.internal.ItemJson;
 import io.hivemind.bt.dht.DhtNode;
 import io.hivemind.bt.dht.MutableItem;
 import io.hivemind.bt.tracker.server.TrackerServer;
@@ -254,12 +255,20 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
 
     @Override
     public CompletableFuture<ModelVersion> broadcastToNetwork(Distribution distribution) {
+        return broadcastToNetwork(distribution, Set.of());
+    }
+
+    /**
+     * As {@link #broadcastToNetwork(Distribution)}, also waiting for {@code expected} workers (besides the known
+     * subscribers of the channel): workers that have not checked in yet but are known to follow it.
+     */
+    public CompletableFuture<ModelVersion> broadcastToNetwork(Distribution distribution, Set<WorkerId> expected) {
         ChannelPublisher p = publishers.get(distribution.channel().name());
         if (p == null || !p.channel().equals(distribution.channel())) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(distribution
                     + " was not made by this coordinator"));
         }
-        return p.broadcastToNetwork(distribution);
+        return p.broadcast(distribution, Set.copyOf(expected));
     }
 
     /** Publishes model versions on one channel of the coordinator's key. Thread-safe. */
@@ -304,6 +313,10 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
 
         @Override
         public CompletableFuture<ModelVersion> broadcastToNetwork(Distribution d) {
+            return broadcast(d, Set.of());
+        }
+
+        CompletableFuture<ModelVersion> broadcast(Distribution d, Set<WorkerId> expected) {
             if (d.kind() != DistributionKind.MODEL || !d.channel().equals(key.channel())) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException(d + " is not a model of "
                         + key.channel()));
@@ -317,7 +330,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
             CompletableFuture<ModelVersion> out = d.broadcast;
             Thread.ofVirtual().name("hivebt-broadcast").start(() -> {
                 try {
-                    out.complete(broadcast(d));
+                    out.complete(publish(d, expected));
                 } catch (Throwable t) {
                     synchronized (lock) {
                         d.broadcast = null; // may be tried again
@@ -328,7 +341,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
             return out.copy();
         }
 
-        private ModelVersion broadcast(Distribution d) throws Exception {
+        private ModelVersion publish(Distribution d, Set<WorkerId> expected) throws Exception {
             ensureOpen();
             Channel ch = key.channel();
             byte[] salt = ch.salt();
@@ -366,7 +379,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
                 d.seq = seq;
                 d.item = item;
                 d.announced = true;
-                java.util.Set<WorkerId> targets = new java.util.HashSet<>();
+                java.util.Set<WorkerId> targets = new java.util.HashSet<>(expected);
                 for (WorkerRegistration w : registry.values()) {
                     if (w.channels().contains(ch)) {
                         targets.add(w.id());

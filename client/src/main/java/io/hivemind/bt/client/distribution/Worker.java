@@ -8,6 +8,7 @@ import io.hivemind.bt.client.TorrentStatus;
 import io.hivemind.bt.client.daemon.json.JsonArray;
 import io.hivemind.bt.client.daemon.json.JsonLimits;
 import io.hivemind.bt.client.daemon.json.JsonObject;
+import io.hivemind.bt.client.distribution.internal.ItemJson;
 import io.hivemind.bt.client.daemon.json.JsonReader;
 import io.hivemind.bt.client.daemon.json.JsonValue;
 import io.hivemind.bt.client.daemon.json.JsonWriter;

@@ -1,6 +1,8 @@
-package io.hivemind.bt.client.distribution;
+package io.hivemind.bt.client.distribution.internal;
 
 import io.hivemind.bt.client.daemon.json.JsonObject;
+import io.hivemind.bt.client.distribution.Announcement;
+import io.hivemind.bt.client.distribution.AnnouncementException;
 import io.hivemind.bt.client.daemon.json.JsonValue;
 import io.hivemind.bt.dht.MutableItem;
 import io.hivemind.bt.wire.internal.Hex;
@@ -11,13 +13,14 @@ import java.util.Locale;
  * The JSON form of a signed BEP 44 item, as direct notifications and check-in answers carry it:
  * {@code {"k": <key hex>, "salt": <salt hex>, "seq": n, "v": <base64 of the bencoded value>, "sig": <hex>}}.
  * Parsing checks the shapes and sizes (key 32 bytes, salt ≤ 64, value ≤ 1000 bytes canonical bencode, signature
- * 64 bytes) but not the signature: that is the {@link VersionGate}'s job. Stateless.
+ * 64 bytes) but not the signature: that is the worker's version gate's job. Shared by the distribution classes and the daemon's REST routes; not API.
+ * Stateless.
  */
-final class ItemJson {
+public final class ItemJson {
     private ItemJson() {
     }
 
-    static JsonObject toJson(MutableItem item) {
+    public static JsonObject toJson(MutableItem item) {
         return JsonObject.builder()
                 .put("k", Hex.encode(item.publicKey()))
                 .put("salt", Hex.encode(item.salt()))
@@ -28,7 +31,7 @@ final class ItemJson {
     }
 
     /** Parses an item; {@link IllegalArgumentException} says what is wrong. */
-    static MutableItem fromJson(JsonValue value) {
+    public static MutableItem fromJson(JsonValue value) {
         try {
             return parse(value);
         } catch (io.hivemind.bt.client.daemon.json.JsonException e) {
