@@ -84,6 +84,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
     private final LinkedHashMap<WorkerId, WorkerRegistration> registry = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<Channel, ModelVersion> latest = new HashMap<>();
     private final Map<Channel, Long> lastPutMillis = new HashMap<>();
+    private final List<byte[]> trackerHashes = new ArrayList<>();
     private volatile boolean closed;
 
     private Coordinator(Builder b) throws IOException {
@@ -457,6 +458,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
             Staging.delete(top.getParent());
             throw e;
         }
+        allowOnTracker(mi.infoHashes()); // before the seed's first announce, which would otherwise be refused
         TorrentHandle h;
         try {
             h = session.add(AddTorrent.metainfo(mi).saveTo(top.getParent()).seedMode(true).autoManaged(false))
@@ -468,7 +470,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
         return new Packed(mi, h);
     }
 
-    /** Adds a distribution (under the lock), forgets the oldest settled ones over the bound, updates the tracker. */
+    /** Adds a distribution (under the lock) and forgets the oldest settled ones over the bound. */
     private void register(Distribution d) {
         if (distributions.containsKey(d.id())) {
             throw new IllegalStateException("already distributing " + d.id());
@@ -481,18 +483,21 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
                 it.remove();
             }
         }
-        if (tracker != null) {
-            List<byte[]> hashes = new ArrayList<>();
-            for (Distribution x : distributions.values()) {
-                InfoHashes ih = x.infoHashes();
-                if (ih.hasV1()) {
-                    hashes.add(ih.v1());
-                }
-                if (ih.hasV2()) {
-                    hashes.add(ih.v2Truncated());
-                }
+    }
+
+    /** Lets the embedded tracker serve {@code ih} (it serves only the coordinator's torrents). */
+    private void allowOnTracker(InfoHashes ih) {
+        if (tracker == null) {
+            return;
+        }
+        synchronized (lock) {
+            if (ih.hasV1()) {
+                trackerHashes.add(ih.v1());
             }
-            tracker.whitelist(hashes);
+            if (ih.hasV2()) {
+                trackerHashes.add(ih.v2Truncated());
+            }
+            tracker.whitelist(trackerHashes);
         }
     }
 

@@ -20,11 +20,13 @@ import java.util.TreeMap;
  * @param state        downloading (or waiting), complete, or failed
  * @param doneBytes    verified bytes
  * @param totalBytes   total bytes (0 until the metadata is known)
+ * @param downloadedBytes payload bytes received for it by this session (after a restart without resume data:
+ *                     since the restart), which shows how much a resumed download had to fetch again
  * @param error        why it failed, or null
  */
 public record LocalCopy(String id, DistributionKind kind, Channel channel, String taskId, long seq, String name,
                         Map<String, String> metadata, Path directory, ProgressReport.State state, long doneBytes,
-                        long totalBytes, String error) {
+                        long totalBytes, long downloadedBytes, String error) {
     public LocalCopy {
         Objects.requireNonNull(id, "id");
         metadata = Collections.unmodifiableSortedMap(new TreeMap<>(metadata));

@@ -238,7 +238,7 @@ public final class Worker implements AutoCloseable {
         long done = complete ? total : s == null ? 0 : s.doneBytes();
         String name = th != null && th.metainfo() != null ? th.metainfo().info().name() : h.announcement.name();
         return new LocalCopy(h.id, h.kind(), h.channel, h.announcement.taskId(), h.item.seq(), name, md,
-                h.saveDir.resolve(name), state, done, total, error);
+                h.saveDir.resolve(name), state, done, total, s == null ? 0 : s.totalDownloaded(), error);
     }
 
     // ------------------------------------------------------------------------------------------ accepting
@@ -340,7 +340,9 @@ public final class Worker implements AutoCloseable {
             Path tf = torrentsDir.resolve(h.id + ".torrent");
             if (Files.isRegularFile(tf)) {
                 try {
-                    Metainfo mi = Metainfo.parse(Files.readAllBytes(tf));
+                    // from a magnet link: v2 piece layers may be missing (the session fetches them, BEP 52)
+                    Metainfo mi = Metainfo.parseWithoutPieceLayers(Files.readAllBytes(tf),
+                            io.hivemind.bt.wire.metainfo.MetainfoLimits.DEFAULT);
                     if (mi.infoHashes().equals(h.announcement.infoHashes())) {
                         add = AddTorrent.metainfo(mi);
                     }

@@ -362,6 +362,7 @@ public final class DistributionApi {
                 .put("state", c.state().name().toLowerCase(Locale.ROOT))
                 .put("done", c.doneBytes())
                 .put("total", c.totalBytes())
+                .put("downloaded", c.downloadedBytes())
                 .put("error", c.error())
                 .build();
     }
