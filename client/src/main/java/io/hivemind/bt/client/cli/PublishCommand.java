@@ -99,6 +99,9 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--no-dht", description = "Do not use the DHT (notifications and check-ins only).")
     boolean noDht;
 
+    @Option(names = "--no-lsd", description = "Do not use Local Service Discovery.")
+    boolean noLsd;
+
     @Option(names = "--torrent-version", defaultValue = "hybrid", description = "v1, v2 or hybrid (default ${DEFAULT-VALUE}).")
     String torrentVersion;
 
@@ -159,6 +162,12 @@ public final class PublishCommand implements Callable<Integer> {
             if (task != null && to.isEmpty()) {
                 throw new IllegalArgumentException("--task needs --to workers");
             }
+            if (task != null) {
+                io.hivemind.bt.client.distribution.Channel.taskSalt(task); // checks the id's syntax
+            }
+            for (String w : to) {
+                WorkerId.of(w);
+            }
             for (String m : meta) {
                 int eq = m.indexOf('=');
                 if (eq <= 0) {
@@ -184,7 +193,7 @@ public final class PublishCommand implements Callable<Integer> {
                 cb.worker(WorkerId.of(w.substring(0, eq)), URI.create(w.substring(eq + 1)));
             }
             webAddress = HostPort.parse(web);
-            SessionSettings.Builder sb = SessionSettings.builder().listen(listen).dht(!noDht)
+            SessionSettings.Builder sb = SessionSettings.builder().listen(listen).dht(!noDht).lsd(!noLsd)
                     .uploadRateLimit(uploadLimit).activeDownloads(-1).activeSeeds(-1).activeLimit(-1);
             if (uploadSlots > 0) {
                 sb.maxUploadsPerTorrent(uploadSlots);
@@ -252,9 +261,11 @@ public final class PublishCommand implements Callable<Integer> {
         }
         if (exitWhenDone) {
             DistributionResult r = d.completion().join();
+            var st = d.status();
             System.out.println("hivebt publish: done: " + r.completed().size() + " complete, " + r.failed().size()
                     + " failed " + r.failed() + ", " + r.timedOut().size() + " timed out " + r.timedOut()
-                    + "; origin upload ratio " + String.format(Locale.ROOT, "%.2f", d.status().originUploadRatio()));
+                    + String.format(Locale.ROOT, "; elapsed_ms=%d size=%d origin_uploaded=%d origin_upload_ratio=%.3f",
+                    r.elapsedMillis(), st.totalBytes(), st.originUploadedBytes(), st.originUploadRatio()));
             coordinator.close();
             rt.close();
             return r.succeeded() ? 0 : 1;
