@@ -50,9 +50,11 @@ p="hvdist$$"                       # namespace prefix: ${p}sw (bridge), ${p}o (c
 work=${work:-/tmp/hivebt-dist-bench-$$}
 token="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 ns_list=()
+monitor=
 
 cleanup() {
   trap - EXIT INT TERM
+  [ -n "$monitor" ] && kill "$monitor" 2>/dev/null || true
   for ns in "${ns_list[@]}"; do
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     [ -n "$pids" ] && kill -TERM $pids 2>/dev/null || true
@@ -130,13 +132,41 @@ extra=()
 [ "$piece" != 0 ] && extra+=(--piece-size "$piece")
 to=$(IFS=,; echo "${ids[*]}")
 tc_before=$(tc -s -n "${p}o" qdisc show dev eth0 | awk '/^qdisc htb/ {getline; print $2; exit}')
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 start=$(date +%s.%N)
+# a timeline of the distribution (origin upload, per-worker progress, completions) every 2 s, from the coordinator API
+(
+  for _ in $(seq 1 3000); do
+    id=$(sed -n 's/.*distribution=\([0-9a-f]\{40\}\).*/\1/p' "$work/logs/coordinator.out" 2>/dev/null | head -1)
+    [ -n "$id" ] && break
+    sleep 0.5
+  done
+  while [ -n "${id:-}" ]; do
+    t=$(python3 -c "import time; print(f'{time.time() - $start:.1f}')")
+    ip netns exec "${p}o" curl -s -m 2 -H "Authorization: Bearer $token" "http://$coord_ip:8080/api/distributions/$id" \
+      | python3 -c "
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except Exception:
+    sys.exit(0)
+ps = sorted(w['progress'] for w in d['workers'])
+done = [w['worker'] for w in d['workers'] if w['state'] == 'complete']
+print(f\"t=$t origin_ratio={d['origin_upload_ratio']:.3f} complete={len(done)} progress_min={ps[0] if ps else 0:.3f} \"
+      f\"median={ps[len(ps) // 2] if ps else 0:.3f} max={ps[-1] if ps else 0:.3f} done={','.join(done)}\")
+" >>"$work/logs/timeline.txt" 2>/dev/null || true
+    sleep 2
+  done
+) &
+monitor=$!
 timeout --signal=TERM --kill-after=20 "$limit" ip netns exec "${p}o" "${java[@]}" publish --channel-key "$key" \
   --state "$work/coord" --listen "$coord_ip:6881" --web "$coord_ip:8080" --tracker "$coord_ip:6969" \
   --token "$token" --no-lsd --dht-bootstrap "$coord_ip:6881" --torrent-version "$tv" --to "$to" \
   --exit-when-done --timeout "${limit}s" --meta version=bench --meta framework=none "${extra[@]}" "$work/model" \
   >"$work/logs/coordinator.out" 2>"$work/logs/coordinator.err" || true
 end=$(date +%s.%N)
+load_after=$(cut -d' ' -f1 /proc/loadavg)
+kill "$monitor" 2>/dev/null || true
 tc_after=$(tc -s -n "${p}o" qdisc show dev eth0 | awk '/^qdisc htb/ {getline; print $2; exit}')
 cat "$work/logs/coordinator.out" >&2
 
@@ -148,15 +178,32 @@ complete=$(sed -n 's/.*done: \([0-9]*\) complete.*/\1/p' <<<"$done_line")
 size=$(( size_mib * 1048576 ))
 wire=$(( ${tc_after:-0} - ${tc_before:-0} ))
 
+# when each worker completed (from the timeline): first, median, last
+if [ -f "$work/logs/timeline.txt" ]; then
+  python3 - "$work/logs/timeline.txt" <<'EOF2' >&2 || true
+import sys
+seen = {}
+for line in open(sys.argv[1]):
+    f = dict(x.split('=', 1) for x in line.split())
+    for w in filter(None, f.get('done', '').split(',')):
+        seen.setdefault(w, float(f['t']))
+ts = sorted(seen.values())
+if ts:
+    print(f"workers complete (s after the coordinator started): first {ts[0]:.0f}, median {ts[len(ts) // 2]:.0f}, last {ts[-1]:.0f}")
+EOF2
+  cp "$work/logs/timeline.txt" "$here/last-timeline.txt"
+fi
+
 # verify every copy byte for byte
 bad=0
 for k in $(seq 1 "$workers"); do
   cmp -s "$work/model/weights.bin" "$work/w$k/models/bench/current/weights.bin" || { echo "w$k: copy differs" >&2; bad=$((bad + 1)); }
 done
 
-python3 - "$size" "$rate" "$workers" "$elapsed_ms" "$ratio" "$wire" "$complete" "$bad" "$slots" "$tv" "$size_mib" <<'EOF' | tee -a "$here/results.txt"
+python3 - "$size" "$rate" "$workers" "$elapsed_ms" "$ratio" "$wire" "$complete" "$bad" "$slots" "$tv" "$size_mib" \
+  "$load_before/$load_after/$(nproc)" <<'EOF' | tee -a "$here/results.txt"
 import sys, datetime
-size, rate, n, elapsed_ms, ratio, wire, complete, bad, slots, tv, mib = sys.argv[1:]
+size, rate, n, elapsed_ms, ratio, wire, complete, bad, slots, tv, mib, load = sys.argv[1:]
 F = int(size) * 8 / 1e6                        # Mbit
 u = float(rate); n = int(n)
 bound = max(F / u, n * F / (u + n * u))        # u_c = u_w = u
@@ -164,5 +211,5 @@ t = int(elapsed_ms) / 1000
 print(f"{datetime.datetime.now():%Y-%m-%d %H:%M} F={mib}MiB N={n} u={u:g}Mbit/s {tv} slots={slots or 'default'}: "
       f"time {t:.1f}s, bound {bound:.1f}s, time/bound {t / bound:.2f} (target <= 1.25); "
       f"origin upload ratio {float(ratio):.2f} payload, {int(wire) / int(size):.2f} on the wire (target <= 2.0); "
-      f"{complete}/{n} complete, {bad} bad copies")
+      f"{complete}/{n} complete, {bad} bad copies; load average before/after/cores {load}")
 EOF

@@ -81,7 +81,7 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--advertise-api", paramLabel = "url", description = "The API URL announced to workers, if not the bound address.")
     String advertise;
 
-    @Option(names = "--tracker", paramLabel = "host:port", defaultValue = "0.0.0.0:0", description = "Embedded tracker address (default ${DEFAULT-VALUE}).")
+    @Option(names = "--tracker", paramLabel = "host:port", defaultValue = "0.0.0.0:6969", description = "Embedded tracker address (default ${DEFAULT-VALUE}; keep the port fixed: the torrents name it, also after a restart).")
     String trackerBind;
 
     @Option(names = "--tracker-host", paramLabel = "host", description = "Host name workers reach the embedded tracker at.")

@@ -73,6 +73,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
     private final TrackerServer tracker;
     private final List<String> trackerUrls;
     private final SeqCounters seqs;
+    private final CoordinatorStore store;
     private final JsonHttp http;
     private final Semaphore notifySlots;
     private final ScheduledExecutorService timer;
@@ -94,6 +95,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
         this.dht = b.dht != null ? b.dht : b.useSessionDht ? session.dhtNode().orElse(null) : null;
         Files.createDirectories(config.workDirectory().resolve("staging"));
         this.seqs = new SeqCounters(config.workDirectory().resolve("state").resolve("sequence.json"));
+        this.store = new CoordinatorStore(config.workDirectory().resolve("state").resolve("distributions"));
         this.http = new JsonHttp(config.token(), config.httpTimeout());
         this.notifySlots = new Semaphore(config.notifyConcurrency());
         List<String> urls = new ArrayList<>();
@@ -123,8 +125,82 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
             t.setDaemon(true);
             return t;
         });
+        restore();
         long tick = config.tickInterval().toMillis();
         timer.scheduleWithFixedDelay(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes up the distributions of a previous run (same work directory): seeds them again (the session checks the
+     * staged data), answers check-ins with the newest version of each channel and keeps waiting for the workers of
+     * the unsettled ones until their original deadline. Torrents whose staged data is gone are skipped.
+     */
+    private void restore() {
+        String ourKey = config.channelKey().channel().publicKeyHex();
+        for (CoordinatorStore.Loaded l : store.load()) {
+            CoordinatorStore.Record r = l.record();
+            Metainfo mi = l.metainfo();
+            if (!r.channel().publicKeyHex().equals(ourKey) || !Files.isDirectory(r.staging())) {
+                LOG.log(System.Logger.Level.INFO, "not restoring {0}: another key or no staged data", r.id());
+                continue;
+            }
+            allowOnTracker(mi.infoHashes());
+            TorrentHandle h;
+            try {
+                h = session.find(mi.infoHashes()).orElse(null);
+                if (h == null) {
+                    h = session.add(AddTorrent.metainfo(mi).saveTo(r.staging()).autoManaged(false)
+                            .trackers(List.of(trackerUrls))).get(SESSION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot seed {0} again: {1}", r.id(), e.toString());
+                continue;
+            }
+            Distribution d = new Distribution(this, r.kind(), mi, r.taskId(), r.channel(), r.staging(), h,
+                    r.createdAtMillis(), r.timeoutMillis(), r.announcement(), r.seq());
+            long total = mi.info().totalLength();
+            synchronized (lock) {
+                d.item = r.item();
+                d.announced = r.item() != null;
+                if (d.announced) {
+                    long deadline = r.createdAtMillis() + r.timeoutMillis();
+                    d.book = r.result() != null
+                            ? ProgressBook.restored(r.result(), total, r.createdAtMillis(), deadline, config.maxObservers())
+                            : new ProgressBook(r.targets(), total, r.createdAtMillis(), deadline, config.maxObservers());
+                    if (r.kind() == DistributionKind.MODEL) {
+                        ModelVersion v = new ModelVersion(r.channel(), r.seq(), r.announcement(), r.item());
+                        d.broadcast = CompletableFuture.completedFuture(v);
+                        ModelVersion prev = latest.get(r.channel());
+                        if (prev == null || prev.seq() < v.seq()) {
+                            latest.put(r.channel(), v);
+                            lastPutMillis.put(r.channel(), 0L); // republish at the first tick
+                        }
+                    }
+                }
+                distributions.put(d.id(), d);
+            }
+            if (r.result() != null) {
+                d.completionSource().complete(r.result());
+            }
+            LOG.log(System.Logger.Level.INFO, "restored {0}", d);
+        }
+    }
+
+    /** Writes what a restart needs of {@code d} (best effort: a failure is logged). */
+    private void persist(Distribution d) {
+        CoordinatorStore.Record r;
+        synchronized (lock) {
+            r = new CoordinatorStore.Record(d.id(), d.kind(), d.taskId(), d.channel(), d.stagingDirectory(),
+                    d.createdAtMillis(), d.timeoutMillis(), d.seq, d.announcement, d.item,
+                    d.book == null ? Set.of() : d.book.targets(), d.book == null ? null : d.book.result());
+        }
+        synchronized (d) {
+            try {
+                store.save(r, d.metainfo());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot save {0}: {1}", d, e.toString());
+            }
+        }
     }
 
     /** A builder over a running session (the coordinator seeds in it; the caller closes it). */
@@ -241,6 +317,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
             d.book = new ProgressBook(workers, a.totalBytes(), now, now + timeout.toMillis(), config.maxObservers());
             register(d);
         }
+        persist(d);
         LOG.log(System.Logger.Level.INFO, "task {0}: {1} bytes to {2} workers, info-hash {3}", taskId,
                 a.totalBytes(), workers.size(), d.id());
         pump();
@@ -308,6 +385,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
             synchronized (lock) {
                 register(d);
             }
+            persist(d);
             LOG.log(System.Logger.Level.INFO, "model {0}: {1} bytes, info-hash {2}", name, a.totalBytes(), d.id());
             return d;
         }
@@ -394,6 +472,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
                     lastPutMillis.put(ch, now);
                 }
             }
+            persist(d);
             LOG.log(System.Logger.Level.INFO, "broadcast {0} seq {1} to {2} known subscribers", d.name(), seq,
                     d.book.targetCount());
             pump();
@@ -481,6 +560,11 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
             Distribution old = it.next();
             if (old.book != null && old.book.settled()) {
                 it.remove();
+                try {
+                    store.delete(old.id());
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "cannot delete the record of {0}: {1}", old, e.toString());
+                }
             }
         }
     }
@@ -645,6 +729,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
     private void settle(Distribution d, DistributionResult r) {
         LOG.log(System.Logger.Level.INFO, "{0} settled: {1} complete, {2} failed, {3} timed out", d,
                 r.completed().size(), r.failed().size(), r.timedOut().size());
+        persist(d);
         d.completionSource().complete(r);
     }
 

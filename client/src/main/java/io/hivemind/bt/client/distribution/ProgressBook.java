@@ -44,6 +44,34 @@ final class ProgressBook {
         }
     }
 
+    /** A book that settled before a restart: its targets in their final states, and the result it had. */
+    static ProgressBook restored(DistributionResult r, long totalBytes, long startMillis, long deadlineMillis,
+                                 int maxObservers) {
+        ProgressBook b = new ProgressBook(java.util.Set.of(), totalBytes, startMillis, deadlineMillis, maxObservers);
+        for (WorkerId w : r.completed()) {
+            b.targets.add(w);
+            b.workers.put(w, new WorkerProgress(w, WorkerState.COMPLETE, true, totalBytes, totalBytes, 0, 0, null,
+                    startMillis + r.elapsedMillis()));
+        }
+        r.failed().forEach((w, why) -> {
+            b.targets.add(w);
+            b.workers.put(w, new WorkerProgress(w, WorkerState.FAILED, true, 0, totalBytes, 0, 0, why,
+                    startMillis + r.elapsedMillis()));
+        });
+        for (WorkerId w : r.timedOut()) {
+            b.targets.add(w);
+            b.workers.put(w, new WorkerProgress(w, WorkerState.TIMED_OUT, true, 0, totalBytes, 0, 0, null,
+                    startMillis + r.elapsedMillis()));
+        }
+        b.result = r;
+        return b;
+    }
+
+    /** The workers waited for. */
+    Set<WorkerId> targets() {
+        return Set.copyOf(targets);
+    }
+
     /** Adds a worker to wait for (no effect once settled, or if already a target). */
     void addTarget(WorkerId w, long nowMillis) {
         if (result != null || !targets.add(w)) {
