@@ -16,5 +16,6 @@ module io.hivemind.bt.client {
     exports io.hivemind.bt.client;
     exports io.hivemind.bt.client.ipfilter;
     exports io.hivemind.bt.client.nat;
+    exports io.hivemind.bt.client.distribution;
     opens io.hivemind.bt.client.cli to info.picocli;
 }

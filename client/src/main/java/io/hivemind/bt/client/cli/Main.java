@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 DaemonCommand.class,
                 QuickstartCommand.class,
                 DoctorCommand.class,
+                WorkerCommand.class,
+                PublishCommand.class,
         })
 public final class Main implements Runnable {
 

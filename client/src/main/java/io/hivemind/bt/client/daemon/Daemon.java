@@ -525,6 +525,31 @@ public final class Daemon implements AutoCloseable {
         return m;
     }
 
+    // ---------------------------------------------------------------- distribution
+
+    private volatile io.hivemind.bt.client.distribution.Coordinator coordinator;
+    private volatile io.hivemind.bt.client.distribution.Worker worker;
+
+    /**
+     * Serves {@code /api/distributions} for a coordinator and/or a worker running over this daemon's session (either
+     * may be null). The daemon does not own them: whoever started them closes them.
+     */
+    public void attachDistribution(io.hivemind.bt.client.distribution.Coordinator coordinator,
+                                   io.hivemind.bt.client.distribution.Worker worker) {
+        this.coordinator = coordinator;
+        this.worker = worker;
+    }
+
+    /** The attached coordinator, or null. */
+    public io.hivemind.bt.client.distribution.Coordinator coordinator() {
+        return coordinator;
+    }
+
+    /** The attached worker, or null. */
+    public io.hivemind.bt.client.distribution.Worker worker() {
+        return worker;
+    }
+
     // ---------------------------------------------------------------- accessors
 
     public Session session() {

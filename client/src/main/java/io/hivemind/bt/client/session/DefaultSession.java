@@ -289,6 +289,11 @@ public final class DefaultSession implements Session {
         return dht;
     }
 
+    @Override
+    public java.util.Optional<DhtNode> dhtNode() {
+        return java.util.Optional.ofNullable(dht);
+    }
+
     /** True if {@code address} may not be talked to (the programmatic rules or the blocklist block it); counted. */
     boolean isBlocked(java.net.InetAddress address, FilterPoint point) {
         if (address == null) {
