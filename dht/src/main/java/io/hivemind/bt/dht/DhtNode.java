@@ -68,6 +68,11 @@ public final class DhtNode implements AutoCloseable {
     private final List<Channel> channels = new ArrayList<>();
     private EventLoop loop;
     private volatile DhtEngine engine;
+    /** Engines replaced by {@link #adoptExternalAddress}, kept until their operations complete (loop-confined). */
+    private final List<DhtEngine> retiring = new ArrayList<>();
+    private boolean v4Family;
+    private boolean v6Family;
+    private SplittableRandom idRandom;
     private ScheduledFuture<?> ticker;
     private List<NodeInfo> savedNodes = List.of();
     private volatile DhtStats stats = new DhtStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -150,6 +155,9 @@ public final class DhtNode implements AutoCloseable {
         }
         engine = new DhtEngine(config, id, random, this::send, System.nanoTime());
         engine.setFamilies(v4, v6);
+        v4Family = v4;
+        v6Family = v6;
+        idRandom = random;
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         List<InetSocketAddress> resolved = resolveRouters();
         if (!resolved.isEmpty() || !savedNodes.isEmpty()) {
@@ -186,7 +194,15 @@ public final class DhtNode implements AutoCloseable {
     }
 
     private void tick() {
-        engine.tick(System.nanoTime());
+        long now = System.nanoTime();
+        engine.tick(now);
+        for (java.util.Iterator<DhtEngine> it = retiring.iterator(); it.hasNext(); ) {
+            DhtEngine old = it.next();
+            old.tick(now);
+            if (old.runningOperations() == 0 && old.pendingQueries() == 0) {
+                it.remove();
+            }
+        }
         snapshot();
     }
 
@@ -212,7 +228,11 @@ public final class DhtNode implements AutoCloseable {
                 return; // bound but not started yet
             }
             byte[] data = ByteBufUtil.getBytes(packet.content());
-            engine.receive(packet.sender(), data, 0, data.length, System.nanoTime());
+            long now = System.nanoTime();
+            engine.receive(packet.sender(), data, 0, data.length, now);
+            for (DhtEngine old : retiring) {
+                old.receive(packet.sender(), data, 0, data.length, now); // responses to its own queries only
+            }
         }
 
         @Override
@@ -248,6 +268,39 @@ public final class DhtNode implements AutoCloseable {
      */
     public CompletableFuture<Optional<InetAddress>> externalAddress() {
         return call(done -> done.accept(Optional.ofNullable(engine.externalAddress())));
+    }
+
+    /**
+     * BEP 42: once our external address is known (from port mapping, trackers, peers or DHT votes), our node id must
+     * be derived from it or other nodes may refuse us in their tables. If the current id does not fit {@code address}
+     * (and no id was fixed with {@link Builder#nodeId}), the node takes a new restricted id: a new engine with the new
+     * id starts from the current routing table's nodes, and the old one is retired (it answers nothing more but lets
+     * its running lookups finish). Stored peers and items held for others are not carried over; their publishers
+     * re-announce. Completes with true when the id changed. Loopback, private and link-local addresses are ignored.
+     */
+    public CompletableFuture<Boolean> adoptExternalAddress(InetAddress address) {
+        return call(done -> {
+            if (requestedId != null || address == null || address.isLoopbackAddress() || address.isSiteLocalAddress()
+                    || address.isLinkLocalAddress() || address.isAnyLocalAddress()
+                    || NodeIdRestriction.isValid(engine.id(), address)) {
+                done.accept(false);
+                return;
+            }
+            DhtEngine old = engine;
+            List<NodeInfo> known = new ArrayList<>(old.table(true).all());
+            known.addAll(old.table(false).all());
+            NodeId id = NodeIdRestriction.generate(address, idRandom);
+            DhtEngine fresh = new DhtEngine(config, id, idRandom.split(), this::send, System.nanoTime());
+            fresh.setFamilies(v4Family, v6Family);
+            old.retire();
+            retiring.add(old);
+            engine = fresh;
+            LOG.log(System.Logger.Level.INFO, "DHT node id {0} does not fit our external address {1} (BEP 42): now {2}",
+                    old.id(), address.getHostAddress(), id);
+            fresh.bootstrap(resolveRouters(), known, System.nanoTime(), r -> { });
+            snapshot();
+            done.accept(true);
+        });
     }
 
     /** The confirmed (answering, not bad) routing-table nodes of both families, closest to our id first. */

@@ -158,4 +158,42 @@ class DhtNodeTest {
             return node.nodes().get().stream().anyMatch(n -> n.id().equals(id));
         }
     }
+
+    /**
+     * BEP 42 (section "Enforcement"): a node that learns its external address takes an id derived from it; the node
+     * keeps working under the new id (others find it, peers it announces are found) and a second call is a no-op.
+     */
+    @Test
+    void anExternalAddressGivesARestrictedIdAndTheNodeKeepsWorking() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        try {
+            DhtNode a = node(group).build().start().get(10, TimeUnit.SECONDS);
+            InetSocketAddress router = a.localAddresses().getFirst();
+            DhtNode b = node(group).bootstrap(router).build().start().get(10, TimeUnit.SECONDS);
+            DhtNode c = node(group).bootstrap(router).build().start().get(10, TimeUnit.SECONDS);
+            awaitNodes(b, 2);
+            InetAddress external = InetAddress.getByName("203.0.113.7");
+            NodeId before = b.id();
+            assertFalse(NodeIdRestriction.isValid(before, external), "a random id almost never fits (1 in 2^21)");
+            NodeId ih = NodeId.sha1("adopt".getBytes());
+            var lookupDuringChange = b.getPeers(ih); // runs on the engine being retired and must still complete
+
+            assertTrue(b.adoptExternalAddress(external).get(10, TimeUnit.SECONDS));
+            assertTrue(NodeIdRestriction.isValid(b.id(), external), "new id fits " + external);
+            assertFalse(before.equals(b.id()));
+            assertFalse(b.adoptExternalAddress(external).get(10, TimeUnit.SECONDS), "already fits: no change");
+            assertFalse(b.adoptExternalAddress(InetAddress.getByName("192.168.1.2")).get(10, TimeUnit.SECONDS),
+                    "private addresses are exempt");
+            lookupDuringChange.get(30, TimeUnit.SECONDS);
+
+            awaitNodes(b, 2); // the new engine re-joined from the old table
+            assertTrue(b.announce(ih, 7788).get(30, TimeUnit.SECONDS) >= 1);
+            assertTrue(c.getPeers(ih).get(30, TimeUnit.SECONDS).contains(new InetSocketAddress(LOOPBACK, 7788)));
+            b.close();
+            a.close();
+            c.close();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
 }

@@ -39,7 +39,7 @@ import java.util.random.RandomGenerator;
  *
  * <pre>{@code
  * PortMapper mapper = PortMapper.builder().upnp(true).natpmp(true).eventLoopGroup(group).transport(transport).build();
- * mapper.addExternalAddressListener(address -> dht.restartWithExternalAddress(address));
+ * mapper.addExternalAddressListener(address -> dht.adoptExternalAddress(address)); // BEP 42 id
  * mapper.map(Protocol.TCP, 6881);            // completes when the first method maps it
  * mapper.map(Protocol.UDP, 6881);
  * PortMapperStatus status = mapper.status(); // per mapping and method: state, external port, lease, last error

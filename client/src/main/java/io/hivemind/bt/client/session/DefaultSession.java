@@ -159,6 +159,7 @@ public final class DefaultSession implements Session {
             s.startPortMapper();
             if (settings.enableDht()) {
                 s.startDht();
+                s.followExternalAddress();
             }
             if (settings.enableLsd() && !s.listeners.isEmpty()) {
                 s.lsd = LsdService.start(s, lsdConfig);
@@ -277,6 +278,25 @@ public final class DefaultSession implements Session {
     public PortMapperStatus portMapping() {
         PortMapper m = portMapper;
         return m == null ? null : m.status();
+    }
+
+    /**
+     * BEP 42: whenever the port mapper's vote (gateway, trackers' and peers' reports) settles on an external address,
+     * the DHT node takes an id derived from it if its current one does not fit; loopback and private addresses are
+     * exempt, so sessions on a LAN or on loopback keep their ids.
+     */
+    private void followExternalAddress() {
+        PortMapper m = portMapper;
+        if (m == null || dht == null) {
+            return;
+        }
+        m.addExternalAddressListener(a -> {
+            DhtNode node = dht;
+            if (node != null && a != null && !closed.get()) {
+                node.adoptExternalAddress(a);
+            }
+        });
+        m.externalAddress().ifPresent(a -> dht.adoptExternalAddress(a));
     }
 
     /** The BEP 14 service, or null when LSD is off. */

@@ -45,4 +45,29 @@ class DhtSessionTest {
             }
         }
     }
+
+    /**
+     * BEP 42 ("Enforcement"): once peers' {@code yourip} reports agree on our external address, the session's DHT node
+     * takes an id derived from it, so that other nodes keep us in their routing tables.
+     */
+    @Test
+    void theDhtNodeIdFollowsTheExternalAddressVotedByPeers() throws Exception {
+        SessionSettings settings = SessionSettings.builder().listen("127.0.0.1:0").dht(true).lsd(false).pex(false).build();
+        try (Session s = Session.builder().settings(settings).build()) {
+            DhtNode node = s.dhtNode().orElseThrow();
+            java.net.InetAddress external = java.net.InetAddress.getByName("8.8.4.4"); // a value only: no traffic leaves loopback
+            assertTrue(!io.hivemind.bt.dht.core.NodeIdRestriction.isValid(node.id(), external), "random id fits by chance");
+            var mapper = ((DefaultSession) s).portMapper();
+            for (int i = 1; i <= 3; i++) { // distinct peers agree; one alone cannot move the vote
+                mapper.reportExternalAddress(external, io.hivemind.bt.client.nat.core.ExternalAddressVoter.Source.PEER,
+                        java.net.InetAddress.getByName("192.0.2." + i));
+            }
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!io.hivemind.bt.dht.core.NodeIdRestriction.isValid(node.id(), external) && System.nanoTime() < end) {
+                Thread.sleep(20); // polling with a bounded deadline
+            }
+            assertTrue(io.hivemind.bt.dht.core.NodeIdRestriction.isValid(node.id(), external),
+                    "DHT id " + node.id() + " does not fit " + external);
+        }
+    }
 }

@@ -106,6 +106,8 @@ public final class DhtEngine {
     private final long queryTimeout;
     private final long slowAfter;
     private boolean v4Enabled = true;
+    /** Replaced by an engine with a new id: answers no query, does no maintenance, only finishes its operations. */
+    private boolean retired;
     private boolean v6Enabled;
     private List<InetSocketAddress> routers = List.of();
     private int nextTid;
@@ -270,8 +272,8 @@ public final class DhtEngine {
     }
 
     private void onQuery(InetSocketAddress from, KrpcQuery q, int length, long now) {
-        if (config.readOnly()) {
-            return; // BEP 43: a read-only node answers no query
+        if (config.readOnly() || retired) {
+            return; // BEP 43: a read-only node answers no query; a retired engine leaves them to its successor
         }
         queriesIn++;
         boolean v4 = Compact.isV4(from);
@@ -490,6 +492,15 @@ public final class DhtEngine {
         }
     };
 
+    /**
+     * Retires this engine after its node took a new id (BEP 42, our external address changed): from now on it answers
+     * no query and does no table maintenance; it still handles responses and timeouts so that the operations it runs
+     * complete their callbacks. Idle once {@link #runningOperations()} and {@link #pendingQueries()} are zero.
+     */
+    public void retire() {
+        retired = true;
+    }
+
     // ------------------------------------------------------------------------------------------------ time
 
     /** Expires transactions, rotates tokens, expires stores, pings questionable nodes, refreshes buckets. */
@@ -521,7 +532,7 @@ public final class DhtEngine {
         for (Operation op : List.copyOf(operations)) {
             op.pump(nowNanos);
         }
-        if (nowNanos - lastMaintenance >= SECOND) {
+        if (!retired && nowNanos - lastMaintenance >= SECOND) {
             lastMaintenance = nowNanos;
             maintain(nowNanos);
         }
