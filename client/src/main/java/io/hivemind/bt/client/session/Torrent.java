@@ -1489,8 +1489,7 @@ final class Torrent implements TorrentHandle {
         if (position < 0) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("negative queue position " + position));
         }
-        session.queue().setPosition(this, position);
-        return CompletableFuture.completedFuture(null);
+        return session.queue().setPosition(this, position);
     }
 
     CompletableFuture<Void> settingsChanged() {
