@@ -73,12 +73,24 @@ final class SessionQueue {
         });
     }
 
-    void setPosition(Torrent t, int position) {
+    /**
+     * Moves a queued torrent; completes once the new order is published to every torrent (so a status read after it
+     * shows the move), or fails if the torrent is not in the queue (not auto-managed, or removed).
+     */
+    java.util.concurrent.CompletableFuture<Void> setPosition(Torrent t, int position) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         loop.execute(() -> {
+            if (byId.get(t.queueId()) != t) {
+                done.completeExceptionally(
+                        new IllegalStateException("the torrent is not in the queue (not auto-managed)"));
+                return;
+            }
             queue.setPosition(t.queueId(), position);
             publishPositions();
             decide();
+            done.complete(null);
         });
+        return done;
     }
 
     void settingsChanged(SessionSettings s) {

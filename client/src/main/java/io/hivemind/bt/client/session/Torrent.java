@@ -152,6 +152,7 @@ final class Torrent implements TorrentHandle {
     private TrackerSession trackers;
     private boolean trackersStarted;
     private volatile List<TrackerStatus> trackerStatus = List.of();
+    private final TrackerAnnounceEvents trackerEvents = new TrackerAnnounceEvents();
     private ResumeStore resumeStore;
     private ResumeData resume;
     private boolean resumeDirty;
@@ -520,7 +521,10 @@ final class Torrent implements TorrentHandle {
                 .ticker(session.clock())
                 .progress(this::trackerProgress)
                 .onPeers(this::trackerPeers)
-                .onStatus(s -> trackerStatus = s)
+                .onStatus(s -> {
+                    trackerStatus = s;
+                    trackerEvents.diff(infoHashes, session.now(), s).forEach(session::publish);
+                })
                 .build();
         trackersStarted = false;
     }
@@ -542,14 +546,10 @@ final class Torrent implements TorrentHandle {
     }
 
     private void trackerPeers(List<InetSocketAddress> list) {
-        int added = 0;
         for (InetSocketAddress a : list) {
-            if (addCandidate(a, PeerCandidateList.SOURCE_TRACKER)) {
-                added++;
-            }
+            addCandidate(a, PeerCandidateList.SOURCE_TRACKER);
         }
-        session.publish(new Event.TrackerReply(session.now(), infoHashes, "", added, null));
-        connectCandidates();
+        connectCandidates(); // the announce's outcome is published from the status (TrackerAnnounceEvents)
     }
 
     /** Remembers a peer address to dial ({@code source}: a PeerCandidateList SOURCE_ flag); false if known or refused. */
@@ -1489,8 +1489,7 @@ final class Torrent implements TorrentHandle {
         if (position < 0) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("negative queue position " + position));
         }
-        session.queue().setPosition(this, position);
-        return CompletableFuture.completedFuture(null);
+        return session.queue().setPosition(this, position);
     }
 
     CompletableFuture<Void> settingsChanged() {

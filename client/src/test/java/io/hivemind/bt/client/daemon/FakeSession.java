@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeSession implements Session {
     private final Map<InfoHashes, FakeHandle> torrents = new LinkedHashMap<>();
+    /** The download queue, first = position 0, moved like the real session's queue (others shift). */
+    private final List<FakeHandle> queue = new ArrayList<>();
+    private volatile io.hivemind.bt.client.nat.PortMapperStatus portMapping;
     private final EventStream events = new EventStream(4096);
     private final AtomicInteger mutations = new AtomicInteger();
     private final long startNanos = System.nanoTime();
@@ -94,6 +97,27 @@ public final class FakeSession implements Session {
         events.publish(e);
     }
 
+    /** What {@link #portMapping()} reports (null = unknown, as a session without a mapper). */
+    public void portMapping(io.hivemind.bt.client.nat.PortMapperStatus status) {
+        portMapping = status;
+    }
+
+    @Override
+    public io.hivemind.bt.client.nat.PortMapperStatus portMapping() {
+        return portMapping;
+    }
+
+    synchronized int queuePosition(FakeHandle h) {
+        return queue.indexOf(h);
+    }
+
+    /** Moves {@code h} to {@code position} (clamped to the end), shifting the others, as {@code TorrentQueue} does. */
+    synchronized void moveInQueue(FakeHandle h, int position) {
+        if (queue.remove(h)) {
+            queue.add(Math.max(0, Math.min(position, queue.size())), h);
+        }
+    }
+
     public void hashFailure() {
         hashFailures++;
     }
@@ -129,6 +153,7 @@ public final class FakeSession implements Session {
             mutations.incrementAndGet();
             FakeHandle h = new FakeHandle(this, ih, m, name, add);
             torrents.put(ih, h);
+            queue.add(h);
             events.publish(new Event.TorrentAdded(System.nanoTime(), ih, name));
             return CompletableFuture.completedFuture(h);
         }
@@ -142,6 +167,7 @@ public final class FakeSession implements Session {
             if (h == null) {
                 return CompletableFuture.failedFuture(new ClientException("no such torrent"));
             }
+            queue.remove(h);
             mutations.incrementAndGet();
         }
         h.removed = true;
@@ -244,7 +270,6 @@ public final class FakeSession implements Session {
         private boolean paused;
         private long upLimit;
         private long downLimit;
-        private int queuePosition;
         private int rechecks;
         private int reannounces;
         volatile boolean removed;
@@ -259,7 +284,6 @@ public final class FakeSession implements Session {
             this.paused = add.paused();
             this.upLimit = add.uploadLimit();
             this.downLimit = add.downloadLimit();
-            this.queuePosition = session.torrents.size();
             long w = 0;
             if (meta != null) {
                 List<FileEntry> files = dataFiles();
@@ -387,7 +411,7 @@ public final class FakeSession implements Session {
             return new TorrentStatus(ih, name, state, wanted == 0 ? 0 : (double) done / wanted, wanted, done, r,
                     paused ? 0 : uploadRate, done, uploaded, eta, paused ? 0 : peers.size(),
                     paused ? 0 : peers.size(), pieces, wanted == 0 ? 0 : (int) (pieces * (double) done / wanted),
-                    queuePosition, null, files, trackers, savePath.toString());
+                    session.queuePosition(this), null, files, trackers, savePath.toString());
         }
 
         @Override
@@ -468,7 +492,7 @@ public final class FakeSession implements Session {
 
         @Override
         public CompletableFuture<Void> setQueuePosition(int position) {
-            return mutate(() -> queuePosition = position);
+            return mutate(() -> session.moveInQueue(this, position));
         }
 
         @Override

@@ -9,6 +9,10 @@ import io.hivemind.bt.client.Event;
 import io.hivemind.bt.client.daemon.http.Credentials;
 import io.hivemind.bt.client.daemon.json.JsonObject;
 import io.hivemind.bt.client.daemon.state.AtomicFiles;
+import io.hivemind.bt.client.nat.MappingMethod;
+import io.hivemind.bt.client.nat.MappingStatus;
+import io.hivemind.bt.client.nat.PortMapperStatus;
+import io.hivemind.bt.client.nat.Protocol;
 import io.hivemind.bt.wire.metainfo.InfoHashes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +88,49 @@ class MetricsAndStateTest {
             assertEquals(1, m.get("hivebt_torrents{state=\"downloading\"}"));
             assertEquals(1, m.get("hivebt_tracker_announces_total{outcome=\"success\"}"));
             assertEquals(1, m.get("hivebt_tracker_announces_total{outcome=\"error\"}"));
+        }
+    }
+
+    /**
+     * Port mapping status from the session's mapper in {@code /api/stats} and {@code /metrics}: TCP mapped by
+     * NAT-PMP (RFC 6886) with its external endpoint and lease, UDP failed over UPnP with the reason, PCP absent.
+     */
+    @Test
+    void portMappingStatusInStatsAndMetrics() throws Exception {
+        try (DaemonFixture f = new DaemonFixture()) {
+            assertEquals(io.hivemind.bt.client.daemon.json.JsonNull.INSTANCE,
+                    f.get("/api/stats").json().get("port_mapping"), "null while the session has no mapper");
+            assertTrue(f.get("/metrics").text().indexOf("hivebt_port_mapped") < 0);
+            java.net.InetAddress ext = java.net.InetAddress.getByName("203.0.113.7");
+            java.net.InetAddress gw = java.net.InetAddress.getByName("192.168.1.1");
+            f.session.portMapping(new PortMapperStatus(true, true, null, "no IGD answered", gw, null, ext, List.of(
+                    new MappingStatus(Protocol.TCP, 6881, MappingMethod.NATPMP, MappingStatus.State.MAPPED, 51413, ext,
+                            java.time.Instant.ofEpochSecond(2_000_000_000L), null),
+                    new MappingStatus(Protocol.UDP, 6881, MappingMethod.UPNP, MappingStatus.State.FAILED, 0, null, null,
+                            "no IGD answered"))));
+            JsonObject pm = f.get("/api/stats").json().getObject("port_mapping");
+            assertTrue(pm.getBoolean("mapped", false));
+            assertEquals("203.0.113.7", pm.getString("external_address", null));
+            assertEquals("192.168.1.1", pm.getString("gateway", null));
+            assertEquals("no IGD answered", pm.getString("upnp_error", null));
+            JsonObject tcp = (JsonObject) pm.getArray("mappings").get(0);
+            assertEquals("tcp", tcp.getString("protocol", null));
+            assertEquals("natpmp", tcp.getString("method", null));
+            assertEquals("mapped", tcp.getString("state", null));
+            assertEquals(51413, tcp.getInt("external_port", 0));
+            assertEquals(2_000_000_000L, tcp.getLong("lease_expires", 0));
+            JsonObject udp = (JsonObject) pm.getArray("mappings").get(1);
+            assertEquals("failed", udp.getString("state", null));
+            assertEquals("no IGD answered", udp.getString("error", null));
+
+            Map<String, Double> m = parse(f.get("/metrics").text());
+            assertEquals(1, m.get("hivebt_port_mapping_enabled{method=\"upnp\"}"));
+            assertEquals(1, m.get("hivebt_port_mapping_enabled{method=\"natpmp\"}"));
+            assertEquals(1, m.get("hivebt_port_mappings{method=\"natpmp\",state=\"mapped\"}"));
+            assertEquals(1, m.get("hivebt_port_mappings{method=\"upnp\",state=\"failed\"}"));
+            assertEquals(0, m.get("hivebt_port_mappings{method=\"pcp\",state=\"pending\"}"));
+            assertEquals(1, m.get("hivebt_port_mapped{protocol=\"tcp\"}"));
+            assertEquals(0, m.get("hivebt_port_mapped{protocol=\"udp\"}"));
         }
     }
 

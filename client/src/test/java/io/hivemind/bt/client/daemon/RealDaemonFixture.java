@@ -219,6 +219,24 @@ public final class RealDaemonFixture implements AutoCloseable {
         return TestHttp.send(web(), method, path, h, body == null ? null : JsonWriter.writeBytes(body));
     }
 
+    /** A Transmission RPC call (with the 409 session-id handshake); returns the response envelope. */
+    public JsonObject rpc(String method, JsonObject arguments) throws IOException {
+        byte[] body = JsonWriter.writeBytes(JsonObject.builder().put("method", method).put("arguments", arguments)
+                .build());
+        TestHttp.Response r = TestHttp.send(rpc(), "POST", "/transmission/rpc", Map.of(), body);
+        if (r.status() == 409) {
+            r = TestHttp.send(rpc(), "POST", "/transmission/rpc",
+                    Map.of("X-Transmission-Session-Id", r.header("X-Transmission-Session-Id")), body);
+        }
+        assertEquals(200, r.status(), r.text());
+        return r.json();
+    }
+
+    /** The daemon's {@code /metrics}, parsed into "name{labels}" to value. */
+    public Map<String, Double> metrics() throws IOException {
+        return MetricsAndStateTest.parse(get("/metrics").text());
+    }
+
     /** Adds a torrent through the REST API (base64 upload, as the web UI does); returns the summary. */
     public JsonObject addTorrent(byte[] torrent, boolean paused) throws IOException {
         TestHttp.Response r = call("POST", "/api/add_torrent", JsonObject.builder()

@@ -97,6 +97,10 @@ class RealSessionDaemonTest {
                 "the per-torrent limit holds: " + partly.getLong("download_rate", -1));
         JsonObject peers = f.get(path).json();
         assertTrue(peers.getArray("peer_list").size() >= 1, "connected to the seeder: " + peers);
+        Map<String, Double> during = f.metrics();
+        assertTrue(during.get("hivebt_peers_by_state{state=\"am_interested\"}") >= 1, "interested in the seeder: "
+                + during);
+        assertTrue(during.get("hivebt_peers") >= 1, during.toString());
         JsonObject stats = f.get("/api/stats").json();
         assertTrue(stats.getLong("total_downloaded", 0) > 0, stats.toString());
         assertTrue(stats.getInt("peers", 0) >= 1, stats.toString());
@@ -265,6 +269,14 @@ class RealSessionDaemonTest {
                 .build()).status());
         assertEquals(0, f.get("/api/torrents/" + hash2).json().getInt("queue_position", -1));
         assertEquals(1, f.get("/api/torrents/" + hash).json().getInt("queue_position", -1));
+        // the Transmission queue-move-* methods move it in the session's queue (SessionQueue) too
+        assertEquals(List.of(0, 1), queueMove("queue-move-top", hash, hash, hash2));
+        assertEquals(List.of(1, 0), queueMove("queue-move-down", hash, hash, hash2));
+        assertEquals(List.of(0, 1), queueMove("queue-move-up", hash, hash, hash2));
+        assertEquals(List.of(1, 0), queueMove("queue-move-bottom", hash, hash, hash2));
+        assertEquals(List.of(0, 1), queueMove("queue-move-top", hash, hash, hash2));
+        assertEquals(0, f.session.find(mi.infoHashes()).orElseThrow().status().queuePosition(), "the session agrees");
+        assertEquals(1, f.session.find(mi2.infoHashes()).orElseThrow().status().queuePosition());
 
         f.await("/api/torrents/" + hash, t -> "seeding".equals(state(t)), "completion");
         Path target = f.otherRoot.resolve("moved");
@@ -286,6 +298,165 @@ class RealSessionDaemonTest {
         assertEquals(403, f.call("PATCH", "/api/torrents/" + hash, JsonObject.builder()
                 .put("save_path", f.root.resolve("elsewhere").toString()).build()).status());
         assertFalse(Files.exists(f.root.resolve("elsewhere")));
+    }
+
+    /** Calls {@code method} with {@code ids: [hash]}; returns the REST queue positions of {@code of}. */
+    private List<Integer> queueMove(String method, String hash, String... of) throws Exception {
+        JsonObject r = f.rpc(method, JsonObject.builder().put("ids", JsonArray.ofStrings(List.of(hash))).build());
+        assertEquals("success", r.getString("result", null), r.toString());
+        List<Integer> out = new java.util.ArrayList<>();
+        for (String h : of) {
+            out.add(f.get("/api/torrents/" + h).json().getInt("queue_position", -1));
+        }
+        return out;
+    }
+
+    /**
+     * The rest of the REST surface over the real session: {@code add_torrent} by a {@code torrent_file} path inside
+     * the download roots (and refused outside them), {@code reannounce} reaching the tracker, tracker announce
+     * outcomes (success from the tracker, error from a dead one), disconnects by reason when the seeder leaves,
+     * {@code GET/PATCH /api/settings} reaching the session, {@code port_mapping} in {@code /api/stats} and
+     * {@code /metrics}, and an OpenAPI document that describes every member {@code /api/stats} really returns.
+     */
+    @Test
+    void addByPathReannounceOutcomesDisconnectsSettingsPortMappingAndOpenApi() throws Exception {
+        Path src = f.sampleSet("by-path", 700);
+        Metainfo mi = f.seed(src, TorrentVersion.V1, 64 * 1024);
+        String hash = mi.infoHashes().v1Hex();
+        Path torrentFile = f.downloads.resolve("incoming/by-path.torrent");
+        Files.createDirectories(torrentFile.getParent());
+        Files.write(torrentFile, mi.encode());
+        Path outside = f.root.resolve("outside.torrent");
+        Files.write(outside, mi.encode());
+        TestHttp.Response refused = f.call("POST", "/api/add_torrent", JsonObject.builder()
+                .put("torrent_file", outside.toString()).build());
+        assertTrue(refused.status() == 403 || refused.status() == 404, refused.status() + " " + refused.text());
+        assertTrue(f.session.torrents().isEmpty(), "nothing added from outside the roots");
+        TestHttp.Response r = f.call("POST", "/api/add_torrent", JsonObject.builder()
+                .put("torrent_file", torrentFile.toString()).build());
+        assertEquals(201, r.status(), r.text());
+        assertEquals(hash, r.json().getObject("torrent").getString("info_hash", null));
+        f.await("/api/torrents/" + hash, t -> "seeding".equals(state(t)), "completion");
+        RealDaemonFixture.assertSameTree(src, f.downloads.resolve("by-path"));
+
+        // reannounce: one more successful announce reaches the tracker
+        double before = awaitMetric("hivebt_tracker_announces_total{outcome=\"success\"}", v -> v >= 1, "an announce");
+        assertEquals(200, f.call("POST", "/api/torrents/" + hash + "/reannounce", null).status());
+        awaitMetric("hivebt_tracker_announces_total{outcome=\"success\"}", v -> v > before, "the reannounce");
+        // a torrent whose tracker refuses connections: an error outcome
+        Path src2 = f.sampleSet("dead-tracker", 701);
+        Metainfo dead = io.hivemind.bt.wire.create.TorrentCreator.builder(src2).pieceLength(64 * 1024)
+                .addTier("http://127.0.0.1:1/announce").threads(1).build().create();
+        f.addTorrent(dead.encode(), false);
+        awaitMetric("hivebt_tracker_announces_total{outcome=\"error\"}", v -> v >= 1, "a failed announce");
+        JsonObject deadDetail = f.await("/api/torrents/" + dead.infoHashes().v1Hex(),
+                t -> t.getArray("trackers").size() == 1
+                        && ((JsonObject) t.getArray("trackers").get(0)).getString("message", null) != null,
+                "the tracker error in the torrent's detail");
+        assertEquals("http://127.0.0.1:1/announce",
+                ((JsonObject) deadDetail.getArray("trackers").get(0)).getString("url", null));
+        JsonObject liveTracker = (JsonObject) f.get("/api/torrents/" + hash).json().getArray("trackers").get(0);
+        assertEquals(f.announce(), liveTracker.getString("url", null));
+        assertEquals(null, liveTracker.getString("message", null), "the working tracker has no error: " + liveTracker);
+
+        // the seeder leaves: the daemon counts the disconnect under its reason
+        f.seeder.remove(mi.infoHashes(), false).get(30, TimeUnit.SECONDS);
+        long end = System.nanoTime() + RealDaemonFixture.DEADLINE.toNanos();
+        double disconnects = 0;
+        while (disconnects < 1 && System.nanoTime() < end) {
+            disconnects = f.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("hivebt_disconnects_total{"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            Thread.sleep(100); // polling the counters with a bounded deadline
+        }
+        assertTrue(disconnects >= 1, "a disconnect counted by reason: " + f.get("/metrics").text());
+        JsonObject byReason = f.get("/api/stats").json().getObject("disconnects");
+        assertTrue(byReason.keys().iterator().hasNext(), "the same by reason in /api/stats");
+
+        // settings: GET shows the session's, PATCH reaches the session
+        JsonObject settings = f.get("/api/settings").json();
+        assertEquals(f.session.settings().connectionsLimit(), settings.getInt("connections_limit", -1));
+        TestHttp.Response p = f.call("PATCH", "/api/settings", JsonObject.builder().put("connections_limit", 77)
+                .put("active_downloads", 5).build());
+        assertEquals(200, p.status(), p.text());
+        assertEquals(77, f.session.settings().connectionsLimit());
+        assertEquals(5, f.session.settings().activeDownloads());
+        assertEquals(77, f.get("/api/settings").json().getInt("connections_limit", -1));
+
+        // port mapping: the real session's mapper status (off here: loopback, UPnP and NAT-PMP disabled)
+        JsonObject stats = f.get("/api/stats").json();
+        JsonObject pm = stats.getObject("port_mapping");
+        assertNotNull(pm, "the real session has a port mapper: " + stats);
+        assertEquals(f.session.settings().enableUpnp(), pm.getBoolean("upnp_enabled", true));
+        assertEquals(f.session.settings().enableNatpmp(), pm.getBoolean("natpmp_enabled", true));
+        assertFalse(pm.getBoolean("mapped", true));
+        Map<String, Double> m = f.metrics();
+        assertEquals(0, m.get("hivebt_port_mapping_enabled{method=\"upnp\"}"));
+        assertEquals(0, m.get("hivebt_port_mapped{protocol=\"tcp\"}"));
+
+        // OpenAPI: served, and its Stats schema names every member the real /api/stats has
+        JsonObject doc = f.get("/api/openapi.json").json();
+        JsonObject statsSchema = doc.getObject("components").getObject("schemas").getObject("Stats")
+                .getObject("properties");
+        for (String k : stats.keys()) {
+            assertTrue(statsSchema.has(k), "OpenAPI Stats lacks '" + k + "'");
+        }
+        for (String k : pm.keys()) {
+            assertTrue(statsSchema.getObject("port_mapping").getObject("properties").has(k), "OpenAPI lacks " + k);
+        }
+    }
+
+    /**
+     * The security rules hold in front of the real session: a request with a foreign Host (DNS rebinding) gets 421,
+     * a state change without the CSRF token 403, a {@code save_path} outside the roots 403, and none of them adds a
+     * torrent; an uploaded file name that climbs out ({@code ../../}) is stored, sanitised, inside the download
+     * directory, and the real session seeds it.
+     */
+    @Test
+    void securityRulesHoldInFrontOfTheRealSession() throws Exception {
+        Path src = f.sampleSet("guarded", 800);
+        Metainfo mi = f.seed(src, TorrentVersion.V1, 64 * 1024);
+        byte[] add = io.hivemind.bt.client.daemon.json.JsonWriter.writeBytes(JsonObject.builder()
+                .put("torrent", java.util.Base64.getEncoder().encodeToString(mi.encode())).build());
+        assertEquals(421, TestHttp.send(f.web(), "GET", "/api/torrents", Map.of("Host", "evil.example:80"), null)
+                .status());
+        assertEquals(421, TestHttp.send(f.web(), "POST", "/api/add_torrent", Map.of("Host", "evil.example",
+                "X-CSRF-Token", f.csrf(), "Content-Type", "application/json"), add).status());
+        assertEquals(403, TestHttp.send(f.web(), "POST", "/api/add_torrent", Map.of("Content-Type",
+                "application/json"), add).status(), "no CSRF token");
+        assertEquals(403, TestHttp.send(f.web(), "POST", "/api/add_torrent", Map.of("X-CSRF-Token", "f".repeat(48),
+                "Content-Type", "application/json"), add).status(), "a wrong CSRF token");
+        assertEquals(403, f.call("POST", "/api/add_torrent", JsonObject.builder()
+                .put("torrent", java.util.Base64.getEncoder().encodeToString(mi.encode()))
+                .put("save_path", "/etc").build()).status());
+        assertTrue(f.session.torrents().isEmpty(), "nothing reached the session");
+
+        byte[] data = DaemonRestTestData.bytes(300_000, 12);
+        String boundary = "----hivebtGuardBoundary";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        DaemonRestTest.part(body, boundary, "files", "../../escape.bin", data);
+        body.writeBytes(DaemonFixture.utf8("--" + boundary + "--\r\n"));
+        TestHttp.Response r = TestHttp.send(f.web(), "POST", RestApi.CREATE_PATH, Map.of("X-CSRF-Token", f.csrf(),
+                "Content-Type", "multipart/form-data; boundary=" + boundary), body.toByteArray());
+        assertEquals(201, r.status(), r.text());
+        assertArrayEquals(data, Files.readAllBytes(f.downloads.resolve("escape.bin")), "stored inside the root");
+        assertFalse(Files.exists(f.root.resolve("escape.bin")));
+        assertFalse(Files.exists(f.root.getParent().resolve("escape.bin")));
+        assertEquals("seeding", state(f.get("/api/torrents/" + r.json().getString("info_hash", null)).json()));
+        assertEquals(1, f.session.torrents().size());
+    }
+
+    private double awaitMetric(String key, java.util.function.DoublePredicate condition, String what) throws Exception {
+        long end = System.nanoTime() + RealDaemonFixture.DEADLINE.toNanos();
+        Double v = null;
+        while (System.nanoTime() < end) {
+            v = f.metrics().get(key);
+            if (v != null && condition.test(v)) {
+                return v;
+            }
+            Thread.sleep(100); // polling the counters with a bounded deadline
+        }
+        throw new AssertionError("timed out waiting for " + what + ": " + key + " = " + v);
     }
 
     /**

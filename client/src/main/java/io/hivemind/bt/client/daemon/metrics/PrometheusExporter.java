@@ -7,6 +7,10 @@ import io.hivemind.bt.client.TorrentState;
 import io.hivemind.bt.client.TorrentStatus;
 import io.hivemind.bt.client.daemon.Daemon;
 import io.hivemind.bt.client.daemon.http.HttpReply;
+import io.hivemind.bt.client.nat.MappingMethod;
+import io.hivemind.bt.client.nat.MappingStatus;
+import io.hivemind.bt.client.nat.PortMapperStatus;
+import io.hivemind.bt.client.nat.Protocol;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +20,8 @@ import java.util.Map;
  * {@code GET /metrics}: the session's statistics in the Prometheus text format. Families (all prefixed
  * {@code hivebt_}): payload and protocol byte totals, rates, connected and half-open peers, peers by choke and
  * interest state, disconnects by {@link DisconnectReason}, hash failures, DHT nodes, the disk queue and piece buffer
- * memory (when the session reports them), torrents by state, tracker announce outcomes, uptime. Every label value of an enum is always present (zero when nothing happened), so
+ * memory (when the session reports them), torrents by state, tracker announce outcomes, port mapping (UPnP,
+ * NAT-PMP/PCP), uptime. Every label value of an enum is always present (zero when nothing happened), so
  * {@code rate()} works from the first scrape. Thread-safe.
  */
 public final class PrometheusExporter {
@@ -82,7 +87,42 @@ public final class PrometheusExporter {
         for (Map.Entry<Daemon.AnnounceOutcome, Long> e : daemon.announceOutcomes().entrySet()) {
             w.sample(e.getValue(), "outcome", e.getKey().name().toLowerCase(Locale.ROOT));
         }
+        portMapping(w, daemon.session().portMapping());
         return w.text();
+    }
+
+    /**
+     * Port mapping (UPnP IGD, NAT-PMP/PCP): methods on, wanted mappings by method and state (every combination, so
+     * a failure shows as a change of series values), and whether TCP and UDP are mapped by any method. Nothing when
+     * the session has no port mapper.
+     */
+    private static void portMapping(PrometheusWriter w, PortMapperStatus nat) {
+        if (nat == null) {
+            return;
+        }
+        w.family("hivebt_port_mapping_enabled", "gauge", "Port mapping methods switched on (1) or off (0).")
+                .sample(nat.upnpEnabled() ? 1 : 0, "method", "upnp")
+                .sample(nat.natpmpEnabled() ? 1 : 0, "method", "natpmp");
+        Map<MappingMethod, Map<MappingStatus.State, Integer>> counts = new EnumMap<>(MappingMethod.class);
+        Map<Protocol, Integer> mapped = new EnumMap<>(Protocol.class);
+        for (MappingStatus m : nat.mappings()) {
+            counts.computeIfAbsent(m.method(), k -> new EnumMap<>(MappingStatus.State.class))
+                    .merge(m.state(), 1, Integer::sum);
+            if (m.state() == MappingStatus.State.MAPPED) {
+                mapped.put(m.protocol(), 1);
+            }
+        }
+        w.family("hivebt_port_mappings", "gauge", "Wanted port mappings by method and state.");
+        for (MappingMethod method : MappingMethod.values()) {
+            for (MappingStatus.State st : MappingStatus.State.values()) {
+                w.sample(counts.getOrDefault(method, Map.of()).getOrDefault(st, 0),
+                        "method", method.name().toLowerCase(Locale.ROOT), "state", st.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        w.family("hivebt_port_mapped", "gauge", "1 if some method mapped the listen port for the protocol.");
+        for (Protocol p : Protocol.values()) {
+            w.sample(mapped.getOrDefault(p, 0), "protocol", p.name().toLowerCase(Locale.ROOT));
+        }
     }
 
     private void peerStates(PrometheusWriter w) {

@@ -93,7 +93,7 @@ public final class RestApi {
             }
             case "/api/stats" -> {
                 requireMethod(m, "GET");
-                JsonObject stats = TorrentJson.stats(daemon.session().stats());
+                JsonObject stats = TorrentJson.stats(daemon.session().stats(), daemon.session().portMapping());
                 return HttpReply.json(stats);
             }
             default -> {

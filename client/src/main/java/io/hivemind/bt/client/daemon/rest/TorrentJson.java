@@ -7,7 +7,10 @@ import io.hivemind.bt.client.daemon.Daemon;
 import io.hivemind.bt.client.daemon.MagnetLinks;
 import io.hivemind.bt.client.daemon.json.JsonArray;
 import io.hivemind.bt.client.daemon.json.JsonObject;
+import io.hivemind.bt.client.daemon.json.JsonValue;
 import io.hivemind.bt.client.daemon.state.TorrentRecord;
+import io.hivemind.bt.client.nat.MappingStatus;
+import io.hivemind.bt.client.nat.PortMapperStatus;
 import io.hivemind.bt.wire.metainfo.InfoHashes;
 import io.hivemind.bt.wire.metainfo.Metainfo;
 import java.util.List;
@@ -107,7 +110,16 @@ public final class TorrentJson {
                 .build();
     }
 
+    /** {@link #stats(SessionStats, PortMapperStatus)} without port mapping status. */
     public static JsonObject stats(SessionStats s) {
+        return stats(s, null);
+    }
+
+    /**
+     * The session's statistics; {@code port_mapping} is {@link #portMapping} of {@code nat}, or null when the
+     * session has no port mapper.
+     */
+    public static JsonObject stats(SessionStats s, PortMapperStatus nat) {
         JsonObject.Builder disc = JsonObject.builder();
         for (Map.Entry<io.hivemind.bt.client.DisconnectReason, Long> d : s.disconnects().entrySet()) {
             disc.put(d.getKey().name().toLowerCase(Locale.ROOT), d.getValue());
@@ -131,6 +143,45 @@ public final class TorrentJson {
                 .put("transport", s.transport())
                 .put("disk_queued_jobs", s.diskQueuedJobs())
                 .put("piece_buffer_bytes", s.pieceBufferBytes())
+                .put("port_mapping", nat == null ? null : portMapping(nat))
                 .build();
+    }
+
+    /**
+     * UPnP IGD / NAT-PMP / PCP status: which methods are on, the device or gateway found (or why not), the external
+     * address, {@code mapped} (some method mapped some port) and every wanted mapping per method.
+     */
+    public static JsonObject portMapping(PortMapperStatus nat) {
+        JsonArray.Builder maps = JsonArray.builder();
+        boolean mapped = false;
+        for (MappingStatus m : nat.mappings()) {
+            mapped |= m.state() == MappingStatus.State.MAPPED;
+            maps.add(JsonObject.builder()
+                    .put("protocol", m.protocol().name().toLowerCase(Locale.ROOT))
+                    .put("internal_port", m.internalPort())
+                    .put("method", m.method().name().toLowerCase(Locale.ROOT))
+                    .put("state", m.state().name().toLowerCase(Locale.ROOT))
+                    .put("external_port", m.externalPort())
+                    .put("external_address", address(m.externalAddress()))
+                    .put("lease_expires", m.leaseExpiry() == null ? null
+                            : JsonValue.of(m.leaseExpiry().getEpochSecond()))
+                    .put("error", m.lastError())
+                    .build());
+        }
+        return JsonObject.builder()
+                .put("upnp_enabled", nat.upnpEnabled())
+                .put("natpmp_enabled", nat.natpmpEnabled())
+                .put("upnp_device", nat.upnpDevice())
+                .put("upnp_error", nat.upnpError())
+                .put("gateway", address(nat.gateway()))
+                .put("natpmp_error", nat.natpmpError())
+                .put("external_address", address(nat.externalAddress()))
+                .put("mapped", mapped)
+                .put("mappings", maps.build())
+                .build();
+    }
+
+    private static String address(java.net.InetAddress a) {
+        return a == null ? null : a.getHostAddress();
     }
 }

@@ -174,6 +174,29 @@ function drawChart() {
   }
 }
 
+/** One line on the port mapping: mapped where, still trying, failed and why, or off. */
+function portMappingText(pm) {
+  if (!pm) return 'port mapping: unknown';
+  if (!pm.upnp_enabled && !pm.natpmp_enabled) return 'port mapping off';
+  const mapped = pm.mappings.filter(m => m.state === 'mapped');
+  if (mapped.length) {
+    return 'port mapped: ' + mapped.map(m => m.protocol.toUpperCase() + ' ' + m.internal_port + '→'
+      + (m.external_address || pm.external_address || '?') + ':' + m.external_port + ' (' + m.method + ')').join(', ');
+  }
+  if (pm.mappings.some(m => m.state === 'pending')) return 'port mapping: trying';
+  const failed = pm.mappings.find(m => m.state === 'failed');
+  if (failed) return 'port mapping failed: ' + (failed.error || 'no reason given');
+  return 'port mapping: nothing to map' + (pm.upnp_error ? ' (' + pm.upnp_error + ')' : '');
+}
+
+function renderStatusBar(stats) {
+  $('#status-peers').textContent = stats.peers + (stats.peers === 1 ? ' peer' : ' peers');
+  $('#status-dht').textContent = stats.dht_nodes > 0 ? 'DHT ' + stats.dht_nodes + ' nodes' : 'DHT: no nodes';
+  const ports = $('#status-ports');
+  ports.textContent = portMappingText(stats.port_mapping);
+  ports.dataset.mapped = String(!!(stats.port_mapping && stats.port_mapping.mapped));
+}
+
 async function refresh() {
   try {
     const [list, stats] = await Promise.all([api('GET', '/api/torrents'), api('GET', '/api/stats')]);
@@ -184,6 +207,7 @@ async function refresh() {
     state.history.push({ down: stats.download_rate, up: stats.upload_rate });
     if (state.history.length > 120) state.history.shift();
     drawChart();
+    renderStatusBar(stats);
     document.body.dataset.updated = String(Date.now());
   } catch (e) { say(e.message, true); }
 }

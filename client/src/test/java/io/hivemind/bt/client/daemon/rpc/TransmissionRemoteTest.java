@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * The real {@code transmission-remote} (Debian's transmission-cli 3.00, legacy RPC) against our daemon on the
  * RPC port: list, add, stop, start, info, session stats, session info and remove all work, through the 409
  * session-id handshake; over the {@link FakeSession} with exact figures, and over the real session downloading a
- * real torrent from a libtorrent seeder.
+ * real torrent from a libtorrent seeder (there also verify, reannounce, move and port test).
  */
 class TransmissionRemoteTest {
     private DaemonFixture f;
@@ -138,6 +138,18 @@ class TransmissionRemoteTest {
                 ? new String[] {"none"} : last));
     }
 
+    /** Polls the daemon's (only) torrent in the real session until {@code condition} holds. */
+    private void awaitSession(Predicate<io.hivemind.bt.client.TorrentHandle> condition, String what) throws Exception {
+        long end = System.nanoTime() + RealDaemonFixture.DEADLINE.toNanos();
+        while (System.nanoTime() < end) {
+            if (!real.session.torrents().isEmpty() && condition.test(real.session.torrents().getFirst())) {
+                return;
+            }
+            Thread.sleep(100); // polling the session's status with a bounded deadline
+        }
+        throw new AssertionError("timed out waiting for " + what + ": " + real.session.torrents().getFirst().status());
+    }
+
     private static int percent(String[] row) {
         return row[1].endsWith("%") ? Integer.parseInt(row[1].substring(0, row[1].length() - 1)) : -1;
     }
@@ -175,6 +187,20 @@ class TransmissionRemoteTest {
             assertTrue(info.contains("Percent Done: 100%"), info);
             assertTrue(info.contains(real.announce()) || info.contains("Public torrent"), info);
 
+            // verify (torrent-verify), reannounce, move the data (torrent-set-location with move), port test
+            assertTrue(run("-t", "1", "-v").contains("success"));
+            awaitSession(h -> h.status().state() == TorrentState.SEEDING && h.status().progress() == 1.0,
+                    "seeding again after the verify");
+            assertTrue(run("-t", "1", "--reannounce").contains("success"));
+            Path moved = real.otherRoot.resolve("moved");
+            assertTrue(run("-t", "1", "--move", moved.toString()).contains("success"));
+            awaitSession(h -> h.status().savePath().equals(moved.toString())
+                    && h.status().state() == TorrentState.SEEDING, "seeding from the new place");
+            RealDaemonFixture.assertSameTree(src, moved.resolve("lt-set"));
+            assertFalse(Files.exists(real.downloads.resolve("lt-set")), "the old directory is gone");
+            assertTrue(run("-t", "1", "-i").contains("Location: " + moved), "info shows the new location");
+            assertTrue(run("-pt").contains("Port is open: Yes"), "listening");
+
             assertTrue(run("-t", "1", "-S").contains("success"));
             awaitRow("lt-set", r -> String.join(" ", r).contains("Stopped") || String.join(" ", r).contains("Finished"),
                     "stopped");
@@ -188,7 +214,7 @@ class TransmissionRemoteTest {
 
             assertTrue(run("-t", "1", "-rad").contains("success"));
             assertTrue(real.session.torrents().isEmpty());
-            assertFalse(Files.exists(real.downloads.resolve("lt-set/model.bin")), "data deleted");
+            assertFalse(Files.exists(moved.resolve("lt-set/model.bin")), "data deleted");
             assertFalse(run("-l").contains("lt-set"));
         }
     }

@@ -103,6 +103,15 @@ class TransmissionRpcTest {
         assertEquals("success", call("queue-move-top", JsonObject.builder().put("ids", id2).build())
                 .getString("result", null));
         assertEquals(0, f.session.handles().get(1).status().queuePosition());
+        assertEquals(1, h.status().queuePosition(), "the other one moved down, as in the session's queue");
+        call("queue-move-down", JsonObject.builder().put("ids", id2).build());
+        assertEquals(List.of(0, 1), List.of(h.status().queuePosition(),
+                f.session.handles().get(1).status().queuePosition()));
+        call("queue-move-up", JsonObject.builder().put("ids", id2).build());
+        assertEquals(0, f.session.handles().get(1).status().queuePosition());
+        call("queue-move-bottom", JsonObject.builder().put("ids", id2).build());
+        assertEquals(1, f.session.handles().get(1).status().queuePosition());
+        assertEquals(0, h.status().queuePosition());
 
         assertEquals("success", call("torrent-remove", JsonObject.builder().put("ids", id)
                 .put("delete-local-data", true).build()).getString("result", null));

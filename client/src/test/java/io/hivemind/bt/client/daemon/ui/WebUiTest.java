@@ -9,11 +9,17 @@ import io.hivemind.bt.client.TorrentState;
 import io.hivemind.bt.client.daemon.FakeSession;
 import io.hivemind.bt.client.daemon.RealDaemonFixture;
 import io.hivemind.bt.client.daemon.TestTorrents;
+import io.hivemind.bt.client.nat.MappingMethod;
+import io.hivemind.bt.client.nat.MappingStatus;
+import io.hivemind.bt.client.nat.PortMapperStatus;
+import io.hivemind.bt.client.nat.Protocol;
 import io.hivemind.bt.wire.metainfo.Metainfo;
 import io.hivemind.bt.wire.metainfo.TorrentVersion;
 import io.hivemind.bt.wire.testing.ExternalPrograms;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,9 +42,15 @@ class WebUiTest {
             String hash = Metainfo.parse(torrent).infoHashes().v1Hex();
             Path file = f.root.resolve("big-model.torrent");
             Files.write(file, torrent);
+            InetAddress ext = InetAddress.getByName("203.0.113.7");
+            f.session.portMapping(new PortMapperStatus(false, true, null, null, null, null, ext, List.of(
+                    new MappingStatus(Protocol.TCP, 6881, MappingMethod.NATPMP, MappingStatus.State.MAPPED, 51413, ext,
+                            null, null))));
             String url = "http://127.0.0.1:" + f.web().getPort() + "/";
             web.open(url);
             WebDriver.waitFor(() -> exists(web, "body[data-updated]"), 30, "UI did not load");
+            assertEquals("port mapped: TCP 6881→203.0.113.7:51413 (natpmp)", web.text("#status-ports"),
+                    "the status bar shows the port mapping");
 
             web.type("#add-file", file.toString());
             web.click("#add-button");
@@ -129,6 +141,9 @@ class WebUiTest {
             WebDriver.waitFor(() -> String.valueOf(text(web, row + " .down")).matches("[1-9].*/s")
                     && pct(web, row) < 100, 60, "no download rate shown while downloading");
             assertTrue(web.text("#detail-peers tbody tr").contains("127.0.0.1"), web.text("#detail-peers tbody tr"));
+            WebDriver.waitFor(() -> String.valueOf(text(web, "#status-peers")).matches("[1-9][0-9]* peers?"), 30,
+                    "peers not in the status bar");
+            assertEquals("port mapping off", web.text("#status-ports"), "the real session's mapper: both methods off");
             web.screenshot(SHOTS.resolve("real-1-downloading.png"));
 
             web.script("document.querySelector('#limit-down').value = ''; return true;");
