@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The MSE initiator (BEP 8-era "message stream encryption", the side that dials) under a hostile responder: whatever
- * comes back, in whatever chunks, the handler fires at most one completion event, fails only with a typed
- * {@code MseException} reason and closes, passes no byte on before the handshake succeeds, and releases every
- * buffer. {@code arbitrary} answers with raw bytes (mostly stopped at the key or the synchronisation search);
+ * The MSE/PE initiator (Message Stream Encryption, the Azureus spec; there is no BEP), the side that dials, under
+ * a hostile responder: whatever comes back, in whatever chunks, the handler fires at most one completion event,
+ * fails only with a typed {@code MseException} reason and closes, passes no byte on before the handshake succeeds,
+ * and releases every buffer. {@code arbitrary} answers with raw bytes (mostly stopped at the key or the synchronisation search);
  * {@code structured} plays a real responder (Yb, PadB, then VC, crypto_select, len(PadD), PadD encrypted with the
  * right keys) with fuzzed fields, corruption and truncation, so the later states are reached. Complements
  * {@link MseResponderFuzzTest}. Run longer with {@code ./fuzz.sh MseInitiatorFuzzTest 10}.
