@@ -146,7 +146,15 @@ class PexSessionTest {
                 }
                 assertTrue(p.isClosedByPeer(Duration.ofSeconds(10)), "still connected after a PEX flood");
             }
-            assertEquals(1L, s.stats().disconnects().getOrDefault(io.hivemind.bt.client.DisconnectReason.MESSAGE_FLOOD, 0L));
+            // the peer sees the close before the session's loop has counted it: poll, bounded
+            var reasons = s.stats().disconnects();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!reasons.containsKey(io.hivemind.bt.client.DisconnectReason.MESSAGE_FLOOD) && System.nanoTime() < end) {
+                Thread.sleep(10);
+                reasons = s.stats().disconnects();
+            }
+            assertEquals(1L, reasons.getOrDefault(io.hivemind.bt.client.DisconnectReason.MESSAGE_FLOOD, 0L),
+                    "disconnects " + reasons);
         }
     }
 }
