@@ -325,7 +325,17 @@ public final class DhtNode implements AutoCloseable {
 
     /** Peers of {@code infoHash} found through the DHT (BEP 5 {@code get_peers}). */
     public CompletableFuture<List<InetSocketAddress>> getPeers(NodeId infoHash) {
-        return call(done -> engine.getPeers(infoHash, System.nanoTime(), r -> done.accept(r.peers())));
+        return getPeers(infoHash, null);
+    }
+
+    /**
+     * Peers of {@code infoHash} found through the DHT (BEP 5 {@code get_peers}), also handed to {@code onPeers}
+     * (nullable) as each node's answer brings new ones, before the lookup completes. {@code onPeers} runs on the
+     * DHT's event loop: it must not block (post the peers to the caller's own thread).
+     */
+    public CompletableFuture<List<InetSocketAddress>> getPeers(NodeId infoHash,
+            Consumer<List<InetSocketAddress>> onPeers) {
+        return call(done -> engine.getPeers(infoHash, System.nanoTime(), onPeers, r -> done.accept(r.peers())));
     }
 
     /**

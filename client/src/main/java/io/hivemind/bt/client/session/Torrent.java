@@ -987,8 +987,15 @@ final class Torrent implements TorrentHandle {
         int[] found = new int[1];
         for (byte[] id : ids) {
             io.hivemind.bt.dht.NodeId target = io.hivemind.bt.dht.NodeId.of(id);
-            all.add(dht.getPeers(target).thenAcceptAsync(peersFound -> {
-                for (InetSocketAddress a : peersFound) {
+            // peers are dialled as each node's answer brings them, not when the traversal ends (that waits for the
+            // k closest to answer or time out, seconds when some of them left)
+            all.add(dht.getPeers(target, batch -> loop.execute(() -> {
+                for (InetSocketAddress a : batch) {
+                    addCandidate(a, PeerCandidateList.SOURCE_DHT);
+                }
+                connectCandidates();
+            })).thenAcceptAsync(peersFound -> {
+                for (InetSocketAddress a : peersFound) { // all of them, with those our own node stores
                     if (!session.listenAddresses().contains(a)) {
                         found[0]++;
                     }
@@ -1587,6 +1594,9 @@ final class Torrent implements TorrentHandle {
             trackers.start();
         }
         nextDhtLookup = Long.MIN_VALUE;
+        if (!dhtLookupRunning) {
+            dhtLookup(session.now()); // now rather than on the next tick: a magnet's first peer waits for it
+        }
         connectCandidates();
     }
 

@@ -8,7 +8,9 @@ import io.hivemind.bt.client.AddTorrent;
 import io.hivemind.bt.client.Session;
 import io.hivemind.bt.client.SessionSettings;
 import io.hivemind.bt.wire.create.TorrentCreator;
+import io.hivemind.bt.wire.magnet.MagnetLink;
 import io.hivemind.bt.wire.metainfo.Metainfo;
+import io.hivemind.bt.wire.metainfo.TorrentVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code hivebt download}, {@code hivebt quickstart}: exit codes and output, run in-process through {@link Main#run}. */
 class SessionCommandsTest {
@@ -61,6 +65,33 @@ class SessionCommandsTest {
             assertArrayEquals(bytes, Files.readAllBytes(tmp.resolve("dl/f.bin")));
             String last = r.out().strip().lines().reduce((a, b) -> b).orElse("");
             assertTrue(last.contains("\"state\":\"seeding\"") && last.contains("\"progress\":1.0000"), r.out());
+        }
+    }
+
+    /**
+     * Issue 7 / BEP 9: {@code hivebt download 'magnet:?…&x.pe=…'} fetches the info dictionary from the peer the link
+     * names, verifies it against the info-hash(es) in the link (btih for v1, btmh for v2, both for hybrid; a pure v2
+     * link also needs the BEP 52 piece layers) and carries on as a normal download.
+     */
+    @ParameterizedTest
+    @EnumSource(TorrentVersion.class)
+    void downloadOfAMagnetGetsTheMetadataFromItsPeer(TorrentVersion version, @TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("src/m.bin");
+        Files.createDirectories(data.getParent());
+        byte[] bytes = new byte[2 * 1024 * 1024 + 77];
+        new SplittableRandom(9).nextBytes(bytes);
+        Files.write(data, bytes);
+        Metainfo mi = TorrentCreator.builder(data).version(version).pieceLength(64 * 1024).build().create();
+        try (Session seeder = Session.builder().settings(SessionSettings.builder().listen("127.0.0.1:0").dht(false)
+                .lsd(false).build()).build()) {
+            seeder.add(AddTorrent.metainfo(mi).saveTo(data.getParent())).get(10, TimeUnit.SECONDS)
+                    .completion().get(30, TimeUnit.SECONDS);
+            int port = seeder.listenAddresses().get(0).getPort();
+            String magnet = MagnetLink.of(mi.infoHashes()).format() + "&x.pe=127.0.0.1:" + port;
+            Result r = run("download", magnet, "-d", tmp.resolve("dl").toString(), "--listen", "127.0.0.1:0",
+                    "--no-dht", "--no-lsd", "--timeout", "90");
+            assertEquals(0, r.code(), r.out() + r.err());
+            assertArrayEquals(bytes, Files.readAllBytes(tmp.resolve("dl/m.bin")));
         }
     }
 

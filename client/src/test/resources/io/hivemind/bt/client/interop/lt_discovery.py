@@ -10,8 +10,9 @@
 #   dht_announce_interval  seconds between DHT announces (libtorrent default 900)
 #   wait_dht_nodes  add the torrent only once the DHT routing table has this many nodes
 #   linger       seconds to stay after "done"
+#   tick_interval  libtorrent's tick in ms (default 500; it dials new peers on ticks)
 #   stay         never exit on completion (seeders and relays)
-# Prints, one per line: "ready <tcp port>", "added <epoch ms>", "first_peer <ms after add> <ip:port>",
+# Prints, one per line: "ready <tcp port>", "added <epoch ms>", "first_peer <ms after add> <ip:port> <source flags>",
 # "metadata <ms after add>", "state <torrent state>" on every change, "peers <json list of [ip, port, source flags, seed]>" every second,
 # "progress <p> peers <n>", "done", "timeout".
 # Source flags are libtorrent's peer_info: tracker 1, dht 2, pex 4, lsd 8, resume_data 16, incoming 32.
@@ -38,6 +39,8 @@ settings = {
     'dht_ignore_dark_internet': False, 'dht_prefer_verified_node_ids': False,
     'alert_mask': lt.alert.category_t.all_categories,
 }
+if 'tick_interval' in cfg:
+    settings['tick_interval'] = int(cfg['tick_interval'])
 if 'dht_announce_interval' in cfg:
     settings['dht_announce_interval'] = int(cfg['dht_announce_interval'])
 s = lt.session(settings)
@@ -92,7 +95,8 @@ while time.time() < deadline:
         for p in h.get_peer_info():
             if not (p.flags & handshake_flags):
                 first_peer = True
-                print('first_peer', int((time.time() - added) * 1000), '%s:%d' % (p.ip[0], p.ip[1]), flush=True)
+                print('first_peer', int((time.time() - added) * 1000), '%s:%d' % (p.ip[0], p.ip[1]), int(p.source),
+                      flush=True)
                 break
     for a in s.pop_alerts():
         if isinstance(a, lt.metadata_received_alert):

@@ -611,7 +611,19 @@ public final class DhtEngine {
 
     /** Looks up peers of {@code infoHash} (merged with locally stored ones). */
     public void getPeers(NodeId infoHash, long nowNanos, Consumer<PeersResult> done) {
-        start(new GetPeersOp(infoHash, done, null), nowNanos);
+        getPeers(infoHash, nowNanos, null, done);
+    }
+
+    /**
+     * Looks up peers of {@code infoHash} like {@link #getPeers(NodeId, long, Consumer)}, and also hands each answer's
+     * peers not seen before in this lookup to {@code onPeers} as they arrive, so a caller can dial the first peer
+     * without waiting for the traversal to finish (it ends only when the k closest nodes answered or timed out, which
+     * takes {@code MAX_ATTEMPTS × queryTimeout} when some of them are gone). {@code onPeers} (nullable) runs on the
+     * engine's thread; an exception it throws is caught and ignored.
+     */
+    public void getPeers(NodeId infoHash, long nowNanos, Consumer<List<InetSocketAddress>> onPeers,
+            Consumer<PeersResult> done) {
+        start(new GetPeersOp(infoHash, done, null, onPeers), nowNanos);
     }
 
     /**
@@ -622,7 +634,7 @@ public final class DhtEngine {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port);
         }
-        start(new GetPeersOp(infoHash, r -> { }, new AnnounceSpec(port, done)), nowNanos);
+        start(new GetPeersOp(infoHash, r -> { }, new AnnounceSpec(port, done), null), nowNanos);
     }
 
     /**
@@ -862,12 +874,15 @@ public final class DhtEngine {
     private final class GetPeersOp extends Operation {
         private final Consumer<PeersResult> done;
         private final AnnounceSpec announce;
+        private final Consumer<List<InetSocketAddress>> onPeers;
         private final LinkedHashSet<InetSocketAddress> found = new LinkedHashSet<>();
 
-        GetPeersOp(NodeId infoHash, Consumer<PeersResult> done, AnnounceSpec announce) {
+        GetPeersOp(NodeId infoHash, Consumer<PeersResult> done, AnnounceSpec announce,
+                Consumer<List<InetSocketAddress>> onPeers) {
             super(infoHash);
             this.done = done;
             this.announce = announce;
+            this.onPeers = onPeers;
         }
 
         @Override
@@ -877,7 +892,19 @@ public final class DhtEngine {
 
         @Override
         void answered(Lookup.Candidate c, KrpcResponse r, long now) {
-            found.addAll(r.values());
+            List<InetSocketAddress> fresh = new ArrayList<>();
+            for (InetSocketAddress a : r.values()) {
+                if (found.add(a)) {
+                    fresh.add(a);
+                }
+            }
+            if (onPeers != null && !fresh.isEmpty()) {
+                try {
+                    onPeers.accept(List.copyOf(fresh));
+                } catch (RuntimeException e) {
+                    // the caller's problem: the traversal goes on
+                }
+            }
         }
 
         @Override

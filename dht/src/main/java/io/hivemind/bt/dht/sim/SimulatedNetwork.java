@@ -38,6 +38,7 @@ public final class SimulatedNetwork {
     private final List<InetSocketAddress> addresses = new ArrayList<>();
     private final HashMap<InetSocketAddress, DhtEngine> byAddress = new HashMap<>();
     private final HashMap<InetSocketAddress, Long> bytesToOutsiders = new HashMap<>();
+    private final java.util.HashSet<InetSocketAddress> down = new java.util.HashSet<>();
     private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     private long now;
@@ -127,6 +128,18 @@ public final class SimulatedNetwork {
         return lost;
     }
 
+    /**
+     * Takes the node at {@code index} off the network ({@code true}: it neither receives nor answers, like a peer
+     * that left without a word) or brings it back.
+     */
+    public void setDown(int index, boolean isDown) {
+        if (isDown) {
+            down.add(addresses.get(index));
+        } else {
+            down.remove(addresses.get(index));
+        }
+    }
+
     /** Bytes the nodes sent to {@code outsider}, an address that is not a node. */
     public long bytesTo(InetSocketAddress outsider) {
         return bytesToOutsiders.getOrDefault(outsider, 0L);
@@ -182,8 +195,10 @@ public final class SimulatedNetwork {
                 }
                 now = nextTick;
                 nextTick += tickInterval;
-                for (DhtEngine n : nodes) {
-                    n.tick(now);
+                for (int i = 0; i < nodes.size(); i++) {
+                    if (down.isEmpty() || !down.contains(addresses.get(i))) {
+                        nodes.get(i).tick(now);
+                    }
                 }
                 continue;
             }
@@ -198,7 +213,7 @@ public final class SimulatedNetwork {
                 continue;
             }
             DhtEngine target = byAddress.get(e.to);
-            if (target != null) {
+            if (target != null && !down.contains(e.to)) {
                 delivered++;
                 target.receive(e.from, e.payload, now);
             }
