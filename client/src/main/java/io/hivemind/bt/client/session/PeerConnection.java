@@ -43,7 +43,8 @@ import java.util.Set;
  * passes to the torrent's {@link PieceBuffer} (which releases them). Outbound messages belong to the pipeline once
  * written.
  */
-final class PeerConnection extends ChannelInboundHandlerAdapter implements PickerPeer, ChokerPeerView {
+final class PeerConnection extends ChannelInboundHandlerAdapter implements PickerPeer, ChokerPeerView,
+        PexManager.Peer {
     private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
     static final Set<PeerHandshake.Feature> FEATURES = EnumSet.of(PeerHandshake.Feature.FAST,
             PeerHandshake.Feature.EXTENSION_PROTOCOL);
@@ -51,12 +52,14 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             PeerHandshake.Feature.EXTENSION_PROTOCOL, PeerHandshake.Feature.DHT);
     /** Our BEP 10 message ids. */
     static final int UT_METADATA_ID = 3;
+    static final int UT_PEX_ID = 1;
     static final int OUR_REQQ = 2000;
     private static final int MAX_UPLOAD_QUEUE = 2000;
     private static final int MAX_READS_IN_FLIGHT = 16;
     private static final int MAX_REQUESTS_WHILE_CHOKED = 2000;
     private static final int MAX_UNWANTED_BLOCKS = 200;
     private static final int MAX_HINTS = 32;
+    private static final int MAX_HASH_REQUESTS_PER_TICK = 32;
     private static final int BLOCK = BlockLayout.BLOCK_SIZE;
 
     private final DefaultSession session;
@@ -65,6 +68,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private InetSocketAddress address;
     private Channel channel;
     private int id = -1;
+    private int contributor = -1;
     private byte[] peerId;
     private String client = "unknown";
     private boolean fast;
@@ -83,6 +87,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private boolean countedInPicker;
     private boolean sawPiecesMessage;
     private int haveMessages;
+    private int bitfields;
     private boolean peerChoking = true;
     private boolean peerInterested;
     private boolean amChoking = true;
@@ -95,11 +100,15 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
 
     // requests and uploads
     private RequestPipeline pipeline;
-    private final IntList uploadQueue = new IntList(); // triples: piece, begin, length
+    private final IntList uploadQueue = new IntList(); // Q ints per request: piece, begin, length, queued at (ms)
+    private static final int Q = 4;
+    private final IntList suggestedToPeer = new IntList();
+    private boolean tunedForSeeding;
     private int readsInFlight;
     private int requestsWhileChoked;
     private int unwantedBlocks;
     private int hashFailures;
+    private int hashRequests;
 
     // accounting
     private final RateEstimator down;
@@ -132,6 +141,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         }
         if (!incoming) {
             torrent.pendingAttach(this, true);
+            PeerChannels.torrentKnown(ctx.pipeline(), torrent);
             ctx.writeAndFlush(ourHandshake(outgoingInfoHash()));
         }
         super.channelActive(ctx);
@@ -156,6 +166,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 return;
             }
             torrent = t;
+            PeerChannels.torrentKnown(ctx.pipeline(), t);
             dispatch(() -> torrent.pendingAttach(this, true));
             ctx.writeAndFlush(ourHandshake(prefix.infoHash()));
             return;
@@ -270,6 +281,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private void handshakeDone(PeerHandshake hs) {
         torrent.pendingAttach(this, false);
         if (closed || channel == null || !channel.isActive()) {
+            if (closeReason == null && session.isOwnPeerId(hs.peerId())) {
+                closeReason = DisconnectReason.SELF_CONNECTION; // the other end of a self-connection hung up first
+            }
             return;
         }
         peerId = hs.peerId();
@@ -319,6 +333,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 .message(io.hivemind.bt.wire.ext.UtMetadata.NAME, UT_METADATA_ID)
                 .client("hivebt 0.1.0")
                 .requestQueue(OUR_REQQ);
+        if (torrent.pex.active()) {
+            b.message(io.hivemind.bt.wire.ext.UtPex.NAME, UT_PEX_ID); // BEP 11; never for private torrents
+        }
         int port = session.listenPort();
         if (port > 0) {
             b.port(port);
@@ -424,7 +441,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void handle(PeerMessage m) {
-        if (closed) {
+        if (closed || closeReason != null) { // closing: nothing more from this peer counts
             ReferenceCountUtil.release(m);
             return;
         }
@@ -498,9 +515,26 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                     e.release();
                 }
             }
-            case PeerMessage.HashRequest r -> send(new PeerMessage.HashReject(r));
-            case PeerMessage.Hashes h -> h.release();
+            case PeerMessage.HashRequest r -> {
+                // BEP 52: piece layers for v2 downloaders; a few per tick, like any request
+                byte[] hashes = ++hashRequests > MAX_HASH_REQUESTS_PER_TICK ? null
+                        : torrent.layerServer.answer(torrent.metainfo(), r);
+                send(hashes == null ? new PeerMessage.HashReject(r)
+                        : new PeerMessage.Hashes(r, io.netty.buffer.Unpooled.wrappedBuffer(hashes)));
+            }
+            case PeerMessage.Hashes h -> {
+                try {
+                    if (torrent.layerFetch != null) {
+                        torrent.layerFetch.onHashes(this, h);
+                    }
+                } finally {
+                    h.release();
+                }
+            }
             case PeerMessage.HashReject r -> {
+                if (torrent.layerFetch != null) {
+                    torrent.layerFetch.onReject(this, r);
+                }
             }
             case PeerMessage.Unknown u -> u.release();
         }
@@ -546,8 +580,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void onBitfield(byte[] bits) {
-        if (sawPiecesMessage) {
-            close(DisconnectReason.PROTOCOL_ERROR);
+        // BEP 3 puts the bitfield first, but aria2 1.36 sends a fresh bitfield after each piece it completes; a
+        // later bitfield replaces what we knew (recounted in the picker). More than one per piece is a flood.
+        int pieceCount = torrent.info != null ? torrent.info.pieceCount() : 0;
+        if (++bitfields > 8 + 2L * pieceCount) {
+            close(DisconnectReason.MESSAGE_FLOOD);
             return;
         }
         sawPiecesMessage = true;
@@ -560,6 +597,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (countedInPicker) {
                 releaseAvailability(torrent.picker);
             }
+            haveAll = false;
             pieces = b;
             countInPicker();
         } catch (Bitfield.InvalidBitfieldException e) {
@@ -711,7 +749,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 m.release();
                 torrent.picker.pieceFailed(piece);
             } else {
-                buf.add(begin, m.payload(), id);
+                buf.add(begin, m.payload(), contributor);
             }
         }
         for (int i = 0; i < cancels.size(); i++) {
@@ -764,6 +802,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         if (!attached || closed) {
             return;
         }
+        hashRequests = 0;
         if (pipeline != null && torrent.picker != null) {
             IntList released = torrent.scratch();
             pipeline.tick(now, released);
@@ -811,13 +850,14 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             }
             return;
         }
-        if (uploadQueue.size() / 3 >= MAX_UPLOAD_QUEUE) {
+        if (uploadQueue.size() / Q >= MAX_UPLOAD_QUEUE) {
             close(DisconnectReason.REQUEST_FLOOD);
             return;
         }
         uploadQueue.add(piece);
         uploadQueue.add(begin);
         uploadQueue.add(length);
+        uploadQueue.add((int) ((session.now() - connectedAt) / 1_000_000));
         pumpUploads();
     }
 
@@ -843,11 +883,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void onCancel(int piece, int begin, int length) {
-        for (int i = 0; i + 2 < uploadQueue.size(); i += 3) {
+        for (int i = 0; i + Q - 1 < uploadQueue.size(); i += Q) {
             if (uploadQueue.get(i) == piece && uploadQueue.get(i + 1) == begin && uploadQueue.get(i + 2) == length) {
-                uploadQueue.removeAt(i + 2);
-                uploadQueue.removeAt(i + 1);
-                uploadQueue.removeAt(i);
+                removeQueued(i / Q);
                 if (fast) {
                     send(new PeerMessage.RejectRequest(piece, begin, length));
                 }
@@ -856,22 +894,40 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         }
     }
 
-    /** Reads and sends queued blocks while the channel is writable and quota allows. */
+    /**
+     * Reads and sends queued blocks while the channel is writable and quota allows: in arrival order while
+     * downloading, in the {@link SeedingStrategy}'s order (with short send queues and suggestions) while seeding.
+     */
     void pumpUploads() {
         if (closed || channel == null || torrent.storage == null) {
             return;
         }
         long now = session.now();
-        while (!uploadQueue.isEmpty() && readsInFlight < MAX_READS_IN_FLIGHT && channel.isWritable()) {
-            int piece = uploadQueue.get(0);
-            int begin = uploadQueue.get(1);
-            int length = uploadQueue.get(2);
+        SeedingStrategy seeding = torrent.seedingStrategy();
+        int maxReads = MAX_READS_IN_FLIGHT;
+        if (seeding != null) {
+            tuneForSeeding();
+            maxReads = SEED_READS_IN_FLIGHT;
+            if (!amChoking) {
+                seeding.suggest(this, pieces, suggestedToPeer, now);
+                rejectStale(seeding, now);
+            }
+        }
+        while (!uploadQueue.isEmpty() && readsInFlight < maxReads && channel.isWritable()) {
+            int at = seeding == null ? 0 : seeding.next(id, pieces, uploadQueue, Q, now);
+            if (at < 0) {
+                break;
+            }
+            int piece = uploadQueue.get(at * Q);
+            int begin = uploadQueue.get(at * Q + 1);
+            int length = uploadQueue.get(at * Q + 2);
             if (!torrent.takeUploadQuota(length, now)) {
                 return;
             }
-            uploadQueue.removeAt(2);
-            uploadQueue.removeAt(1);
-            uploadQueue.removeAt(0);
+            removeQueued(at);
+            if (seeding != null) {
+                seeding.sent(id, piece, begin, now);
+            }
             readsInFlight++;
             int stored = Math.min(length, torrent.info.pieceSize(piece) - begin); // < length only in a v2 alignment gap
             if (stored <= 0) {
@@ -881,6 +937,60 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             torrent.storage.readBlock(piece, begin, stored).whenComplete((buf, e) -> blockRead(piece, begin, length,
                     buf == null || stored == length ? buf : padWithZeros(buf, length - stored), e));
         }
+    }
+
+    private static final int SEED_READS_IN_FLIGHT = 4;
+
+    private void removeQueued(int index) {
+        int i = index * Q;
+        for (int k = Q - 1; k >= 0; k--) {
+            uploadQueue.removeAt(i + k);
+        }
+    }
+
+    /** Seeding: turns down (BEP 6) deferred requests that waited too long, so the peer asks someone else. */
+    private void rejectStale(SeedingStrategy seeding, long now) {
+        if (!fast) {
+            return;
+        }
+        boolean any = false;
+        for (int i = uploadQueue.size() - Q; i >= 0; i -= Q) {
+            long queuedAt = connectedAt + uploadQueue.get(i + 3) * 1_000_000L;
+            if (seeding.shouldReject(id, pieces, uploadQueue.get(i), uploadQueue.get(i + 1), queuedAt, now)) {
+                send(new PeerMessage.RejectRequest(uploadQueue.get(i), uploadQueue.get(i + 1), uploadQueue.get(i + 2)));
+                removeQueued(i / Q);
+                any = true;
+            }
+        }
+        if (any) {
+            flush();
+        }
+    }
+
+    /** Seeding: short send queues, so the strategy's order decides what goes out (see {@link SeedingStrategy}). */
+    private void tuneForSeeding() {
+        if (tunedForSeeding) {
+            return;
+        }
+        tunedForSeeding = true;
+        var config = channel.config();
+        config.setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(SeedingStrategy.PENDING_LOW,
+                SeedingStrategy.PENDING_HIGH));
+        try {
+            if (!config.setOption(io.netty.channel.epoll.EpollChannelOption.TCP_NOTSENT_LOWAT, SeedingStrategy.NOTSENT_LOWAT)) {
+                config.setOption(io.netty.channel.uring.IoUringChannelOption.TCP_NOTSENT_LOWAT, SeedingStrategy.NOTSENT_LOWAT);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.DEBUG, "TCP_NOTSENT_LOWAT not set: {0}", e.toString());
+        }
+    }
+
+    /** Seeding: this peer's queued requests that would be served now (see {@link SeedingStrategy#next}). */
+    int freshRequests(SeedingStrategy seeding, long now) {
+        if (closed || amChoking || channel == null || uploadQueue.isEmpty()) {
+            return 0;
+        }
+        return seeding.countFresh(id, pieces, uploadQueue, Q, now);
     }
 
     private void blockRead(int piece, int begin, int length, ByteBuf buf, Throwable e) {
@@ -921,7 +1031,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         if (choke) {
             send(PeerMessage.Choke.INSTANCE);
             if (fast) {
-                for (int i = 0; i + 2 < uploadQueue.size(); i += 3) {
+                for (int i = 0; i + Q - 1 < uploadQueue.size(); i += Q) {
                     send(new PeerMessage.RejectRequest(uploadQueue.get(i), uploadQueue.get(i + 1), uploadQueue.get(i + 2)));
                 }
             }
@@ -931,6 +1041,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             uploadedSinceUnchoke = 0;
             requestsWhileChoked = 0;
             send(PeerMessage.Unchoke.INSTANCE);
+            SeedingStrategy seeding = torrent.seedingStrategy();
+            if (seeding != null) {
+                seeding.suggest(this, pieces, suggestedToPeer, now);
+            }
         }
     }
 
@@ -958,12 +1072,22 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (hs.requestQueue() != null && pipeline != null) {
                 pipeline.setPeerRequestQueue(Math.max(1, hs.requestQueue()));
             }
+            if (hs.yourIp() != null && address != null && session.portMapper() != null) {
+                // BEP 10 yourip: one vote for our external address (BEP 42 ids, announces)
+                session.portMapper().reportExternalAddress(hs.yourIp(),
+                        io.hivemind.bt.client.nat.core.ExternalAddressVoter.Source.PEER, address.getAddress());
+            }
             if (hs.port() != null && hs.port() > 0 && address != null) {
                 remoteListen = new InetSocketAddress(address.getAddress(), hs.port());
             }
             if (torrent.metadataExchange != null) {
                 torrent.metadataExchange.peerHandshake(this, hs);
             }
+            torrent.pex.handshake(this, hs);
+            return;
+        }
+        if (e.extendedId() == UT_PEX_ID) {
+            torrent.pex.onMessage(this, e.payload());
             return;
         }
         if (e.extendedId() == UT_METADATA_ID && torrent.metadataExchange != null) {
@@ -996,6 +1120,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     void close(DisconnectReason reason) {
         if (closeReason == null) {
             closeReason = reason;
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "closing " + address + " (" + client + "): " + reason,
+                        new Throwable("closed here"));
+            }
         }
         if (channel != null) {
             channel.close();
@@ -1023,6 +1151,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (torrent.metadataExchange != null) {
                 torrent.metadataExchange.peerGone(this);
             }
+            torrent.pex.gone(this);
+            if (torrent.layerFetch != null) {
+                torrent.layerFetch.peerGone(this);
+            }
             torrent.detach(this, reason);
         } else {
             session.counters().disconnected(reason);
@@ -1046,6 +1178,15 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         return id;
     }
 
+    /** Smart ban's serial for this connection, recorded with every block it sends. */
+    void assignContributor(int serial) {
+        this.contributor = serial;
+    }
+
+    int contributor() {
+        return contributor;
+    }
+
     byte[] remotePeerId() {
         return peerId;
     }
@@ -1063,12 +1204,29 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     /** Where the peer accepts connections: its address for outgoing connections, else from its BEP 10 {@code p}. */
-    InetSocketAddress remoteListenAddress() {
+    @Override
+    public InetSocketAddress remoteListenAddress() {
         return incoming ? remoteListen : address;
     }
 
     boolean isSeed() {
         return haveAll || (pieces != null && pieces.isFull());
+    }
+
+    /** BEP 11 flags for advertising this peer: seed, reachable (we dialed it), prefers encryption, holepunch. */
+    @Override
+    public int pexFlags() {
+        int f = isSeed() ? io.hivemind.bt.wire.ext.PexPeer.SEED : 0;
+        if (!incoming) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.REACHABLE;
+        }
+        if (remoteExtensions != null && Boolean.TRUE.equals(remoteExtensions.encryption())) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.PREFERS_ENCRYPTION;
+        }
+        if (remoteExtensions != null && remoteExtensions.messageId("ut_holepunch") > 0) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.HOLEPUNCH;
+        }
+        return f;
     }
 
     boolean amChoking() {
@@ -1083,7 +1241,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         double progress = pieces == null ? (haveAll ? 1 : 0) : (double) pieces.count() / Math.max(1, pieces.size());
         return new PeerInfo(address, clientName(), incoming, encrypted, progress, down.rate(now), up.rate(now),
                 downloadedBytes, uploadedBytes, amChoking, amInterested, peerChoking, peerInterested,
-                incoming ? "incoming" : "outgoing");
+                torrent.sourceNames(remoteListenAddress(), incoming));
     }
 
     @Override
@@ -1119,6 +1277,28 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     @Override
     public int suggested(int i) {
         return suggested.get(i);
+    }
+
+    /**
+     * The only seed among our peers (an origin) while some non-seed peer that has pieces we want unchokes us: ask
+     * the seed only for what nobody else has (see PickerPeer). Once other seeds appear, nothing needs protecting.
+     */
+    @Override
+    public boolean preferUnique() {
+        if (!isSeed()) {
+            return false;
+        }
+        boolean otherSource = false;
+        for (PeerConnection q : torrent.peers) {
+            if (q == this) {
+                continue;
+            }
+            if (q.isSeed()) {
+                return false; // not the only seed: nothing to protect
+            }
+            otherSource |= !q.peerChoking && q.amInterested;
+        }
+        return otherSource;
     }
 
     @Override

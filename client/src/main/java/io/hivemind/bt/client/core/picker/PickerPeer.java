@@ -44,4 +44,14 @@ public interface PickerPeer {
     default int suggested(int i) {
         throw new IndexOutOfBoundsException(i);
     }
+
+    /**
+     * True if this peer should only be asked for what no other peer can give: it is a seed (an origin) and
+     * other peers serve us. The picker then takes from it only pieces it suggested and pieces no connected
+     * non-seed peer has, so that whatever other peers hold is fetched from them and the seed's uplink carries
+     * pieces nobody else can supply (DESIGN.md, "What decides swarm efficiency").
+     */
+    default boolean preferUnique() {
+        return false;
+    }
 }
