@@ -8,7 +8,8 @@
 #   bench/distribution/run.sh                     F = 256 MiB, N = 16, 20 Mbit/s
 #   bench/distribution/run.sh --size-mib 32 --workers 4 --rate-mbit 50   a quick check
 #   options: --size-mib F --workers N --rate-mbit U [--down-mbit D (default: unshaped)] [--slots S (origin upload
-#            slots, default: the session's)] [--torrent-version v1|v2|hybrid] [--piece-size 256k] [--time-limit s]
+#            slots, default: the session's)] [--worker-slots W (each worker's upload slots, default: hivebt worker's)]
+#            [--torrent-version v1|v2|hybrid] [--piece-size 256k] [--time-limit s]
 #            [--work DIR] [--keep]
 #
 # Needs root (namespaces, tc) and the built client (client/target/hivebt.jar; built if missing). Nothing leaves the
@@ -19,7 +20,7 @@ here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$root/scripts/jdk.sh"
 
-size_mib=256 workers=16 rate=20 down=0 slots=0 tv=hybrid piece=0 limit=1800 work= keep=
+size_mib=256 workers=16 rate=20 down=0 slots=0 wslots=0 tv=hybrid piece=0 limit=1800 work= keep=
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mib) size_mib=$2; shift 2 ;;
@@ -27,17 +28,21 @@ while [ $# -gt 0 ]; do
     --rate-mbit) rate=$2; shift 2 ;;
     --down-mbit) down=$2; shift 2 ;;
     --slots) slots=$2; shift 2 ;;
+    --worker-slots) wslots=$2; shift 2 ;;
     --torrent-version) tv=$2; shift 2 ;;
     --piece-size) piece=$2; shift 2 ;;
     --time-limit) limit=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) sed -n '2,17p' "$0"; exit 2 ;;
+    *) sed -n '2,18p' "$0"; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "run.sh needs root (network namespaces, tc)" >&2; exit 1; }
 [ "$workers" -ge 1 ] && [ "$workers" -le 200 ] || { echo "--workers is 1..200" >&2; exit 2; }
 
+# the system python: a pyenv shim costs seconds per start on a loaded machine, which starved the 2 s timeline
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
 jar="$root/client/target/hivebt.jar"
 if [ ! -f "$jar" ]; then
   echo "building the client..." >&2
@@ -114,11 +119,13 @@ pub=$(awk '/public/ {print $3}' <<<"$keys")
 
 # ---------------------------------------------------------------- workers, then the coordinator
 ids=()
+wextra=()
+[ "$wslots" != 0 ] && wextra+=(--upload-slots "$wslots")
 for k in $(seq 1 "$workers"); do
   ids+=("w$k")
   ip netns exec "${p}w$k" "${java[@]}" worker --channel "$pub" --dir "$work/w$k" --id "w$k" \
     --coordinator "http://$coord_ip:8080" --token "$token" --listen "10.198.1.$k:6881" --web "10.198.1.$k:8081" \
-    --dht-bootstrap "$coord_ip:6881" --no-lsd --check-in-interval 1s --report-interval 1s --poll-interval 10s \
+    --dht-bootstrap "$coord_ip:6881" --no-lsd --check-in-interval 1s --report-interval 1s --poll-interval 10s "${wextra[@]}" \
     >"$work/logs/w$k.out" 2>"$work/logs/w$k.err" &
 done
 for k in $(seq 1 "$workers"); do
@@ -133,6 +140,7 @@ extra=()
 to=$(IFS=,; echo "${ids[*]}")
 tc_before=$(tc -s -n "${p}o" qdisc show dev eth0 | awk '/^qdisc htb/ {getline; print $2; exit}')
 load_before=$(cut -d' ' -f1 /proc/loadavg)
+cpu_before=$(head -1 /proc/stat)
 start=$(date +%s.%N)
 # a timeline of the distribution (origin upload, per-worker progress, completions) every 2 s, from the coordinator API
 (
@@ -142,9 +150,9 @@ start=$(date +%s.%N)
     sleep 0.5
   done
   while [ -n "${id:-}" ]; do
-    t=$(python3 -c "import time; print(f'{time.time() - $start:.1f}')")
-    ip netns exec "${p}o" curl -s -m 2 -H "Authorization: Bearer $token" "http://$coord_ip:8080/api/distributions/$id" \
-      | python3 -c "
+    t=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    ip netns exec "${p}o" curl -s -m 10 -H "Authorization: Bearer $token" "http://$coord_ip:8080/api/distributions/$id" \
+      | $py -c "
 import json, sys
 try:
     d = json.load(sys.stdin)
@@ -166,6 +174,18 @@ timeout --signal=TERM --kill-after=20 "$limit" ip netns exec "${p}o" "${java[@]}
   >"$work/logs/coordinator.out" 2>"$work/logs/coordinator.err" || true
 end=$(date +%s.%N)
 load_after=$(cut -d' ' -f1 /proc/loadavg)
+cpu_after=$(head -1 /proc/stat)
+# the machine's idle CPU during the run (near 0: the figures are CPU-bound, not link-bound) and the CPU seconds the
+# workers used (still running: read from /proc before the cleanup)
+idle=$(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN { n = split(a, x, " "); split(b, y, " "); t = 0
+  for (i = 2; i <= n; i++) t += y[i] - x[i]; printf "%.0f", (t > 0 ? 100 * (y[5] + y[6] - x[5] - x[6]) / t : 0) }')
+wcpu=0
+for k in $(seq 1 "$workers"); do
+  for pid in $(ip netns pids "${p}w$k" 2>/dev/null); do
+    wcpu=$(( wcpu + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+  done
+done
+wcpu=$(( wcpu / $(getconf CLK_TCK) ))
 kill "$monitor" 2>/dev/null || true
 tc_after=$(tc -s -n "${p}o" qdisc show dev eth0 | awk '/^qdisc htb/ {getline; print $2; exit}')
 cat "$work/logs/coordinator.out" >&2
@@ -180,7 +200,7 @@ wire=$(( ${tc_after:-0} - ${tc_before:-0} ))
 
 # when each worker completed (from the timeline): first, median, last
 if [ -f "$work/logs/timeline.txt" ]; then
-  python3 - "$work/logs/timeline.txt" <<'EOF2' >&2 || true
+  $py - "$work/logs/timeline.txt" <<'EOF2' >&2 || true
 import sys
 seen = {}
 for line in open(sys.argv[1]):
@@ -200,16 +220,17 @@ for k in $(seq 1 "$workers"); do
   cmp -s "$work/model/weights.bin" "$work/w$k/models/bench/current/weights.bin" || { echo "w$k: copy differs" >&2; bad=$((bad + 1)); }
 done
 
-python3 - "$size" "$rate" "$workers" "$elapsed_ms" "$ratio" "$wire" "$complete" "$bad" "$slots" "$tv" "$size_mib" \
-  "$load_before/$load_after/$(nproc)" <<'EOF' | tee -a "$here/results.txt"
+$py - "$size" "$rate" "$workers" "$elapsed_ms" "$ratio" "$wire" "$complete" "$bad" "$slots/$wslots" "$tv" "$size_mib" \
+  "$load_before/$load_after/$(nproc)" "$idle" "$wcpu" <<'EOF' | tee -a "$here/results.txt"
 import sys, datetime
-size, rate, n, elapsed_ms, ratio, wire, complete, bad, slots, tv, mib, load = sys.argv[1:]
+size, rate, n, elapsed_ms, ratio, wire, complete, bad, slots, tv, mib, load, idle, wcpu = sys.argv[1:]
 F = int(size) * 8 / 1e6                        # Mbit
 u = float(rate); n = int(n)
 bound = max(F / u, n * F / (u + n * u))        # u_c = u_w = u
 t = int(elapsed_ms) / 1000
-print(f"{datetime.datetime.now():%Y-%m-%d %H:%M} F={mib}MiB N={n} u={u:g}Mbit/s {tv} slots={slots or 'default'}: "
+print(f"{datetime.datetime.now():%Y-%m-%d %H:%M} F={mib}MiB N={n} u={u:g}Mbit/s {tv} slots origin/worker={slots} (0: default): "
       f"time {t:.1f}s, bound {bound:.1f}s, time/bound {t / bound:.2f} (target <= 1.25); "
       f"origin upload ratio {float(ratio):.2f} payload, {int(wire) / int(size):.2f} on the wire (target <= 2.0); "
-      f"{complete}/{n} complete, {bad} bad copies; load average before/after/cores {load}")
+      f"{complete}/{n} complete, {bad} bad copies; load average before/after/cores {load}, machine idle {idle}%, "
+      f"workers' CPU {wcpu} s")
 EOF

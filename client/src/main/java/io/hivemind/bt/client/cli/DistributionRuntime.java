@@ -3,9 +3,9 @@ package io.hivemind.bt.client.cli;
 import io.hivemind.bt.client.HostPort;
 import io.hivemind.bt.client.Session;
 import io.hivemind.bt.client.SessionSettings;
+import io.hivemind.bt.client.daemon.CreatorTorrentFactory;
 import io.hivemind.bt.client.daemon.Daemon;
 import io.hivemind.bt.client.daemon.DaemonConfig;
-import io.hivemind.bt.client.daemon.TorrentFactory;
 import io.hivemind.bt.client.daemon.http.Credentials;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -15,8 +15,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * What {@code hivebt worker} and {@code hivebt publish} share: a session with its state directory, a daemon serving
- * the REST API (where the distribution routes live) with the cluster's token as its credentials, and a clean
- * shutdown on SIGTERM/SIGINT. Not thread-safe; one per command run.
+ * the REST API (where the distribution routes live, and torrent creation as in {@code hivebt daemon}) with the
+ * cluster's token as its credentials, and a clean shutdown on SIGTERM/SIGINT. Not thread-safe; one per command run.
  */
 final class DistributionRuntime implements AutoCloseable {
     final Session session;
@@ -51,7 +51,7 @@ final class DistributionRuntime implements AutoCloseable {
         Session session = Session.builder().settings(settings.toBuilder()
                 .stateDirectory(state.resolve("session")).build()).build();
         try {
-            Daemon daemon = Daemon.start(cfg, session, TorrentFactory.UNSUPPORTED);
+            Daemon daemon = Daemon.start(cfg, session, CreatorTorrentFactory.defaults());
             return new DistributionRuntime(session, daemon);
         } catch (Exception | Error e) {
             session.close();

@@ -80,6 +80,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--upload-limit", converter = SizeConverter.class, defaultValue = "0", paramLabel = "rate", description = "Upload limit, bytes/s (0 = none).")
     long uploadLimit;
 
+    @Option(names = "--upload-slots", defaultValue = "16", description = "Peers served at once per torrent (default ${DEFAULT-VALUE}: workers cooperate, so a worker serves every peer that wants its pieces rather than the four a public client trades with).")
+    int uploadSlots;
+
     @Override
     public Integer call() throws Exception {
         String t = token != null ? token : System.getenv("HIVEBT_TOKEN");
@@ -97,7 +100,7 @@ public final class WorkerCommand implements Callable<Integer> {
             }
             webAddress = HostPort.parse(web);
             SessionSettings.Builder sb = SessionSettings.builder().listen(listen).dht(!noDht).lsd(!noLsd)
-                    .downloadRateLimit(downloadLimit).uploadRateLimit(uploadLimit)
+                    .downloadRateLimit(downloadLimit).uploadRateLimit(uploadLimit).maxUploadsPerTorrent(uploadSlots)
                     .activeDownloads(-1).activeSeeds(-1).activeLimit(-1);
             if (!bootstrap.isEmpty()) {
                 sb.dhtBootstrap(bootstrap.toArray(String[]::new));

@@ -478,13 +478,16 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
             pump();
             tick(); // settles at once when nobody is subscribed yet
             if (dht != null) {
-                try {
-                    var stored = dht.putMutable(item, cas).get(60, TimeUnit.SECONDS);
-                    LOG.log(System.Logger.Level.INFO, "DHT put of {0} seq {1}: {2} nodes stored it, {3} refused",
-                            ch, seq, stored.accepted(), stored.refused());
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "DHT put of {0} seq {1} failed: {2}", ch, seq, e.toString());
-                }
+                Long casSeq = cas;
+                dht.putMutable(item, casSeq).whenComplete((stored, e) -> {
+                    if (e != null) {
+                        LOG.log(System.Logger.Level.WARNING, "DHT put of {0} seq {1} failed: {2}", ch, item.seq(),
+                                e.toString());
+                    } else {
+                        LOG.log(System.Logger.Level.INFO, "DHT put of {0} seq {1}: {2} nodes stored it, {3} refused {4}",
+                                ch, item.seq(), stored.accepted(), stored.refused(), stored.errors());
+                    }
+                });
             }
             return version;
         }
@@ -858,6 +861,7 @@ public final class Coordinator implements TaskDistributor, ModelDistributor, Aut
         }
         closed = true;
         timer.shutdownNow();
+        http.close();
         if (tracker != null) {
             tracker.close();
         }

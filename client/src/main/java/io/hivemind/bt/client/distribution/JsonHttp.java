@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a timeout on every request and a cap on the answer's size ({@value #MAX_ANSWER} bytes). Blocking: call it from
  * virtual threads. Thread-safe.
  */
-final class JsonHttp {
+final class JsonHttp implements AutoCloseable {
     static final int MAX_ANSWER = 1 << 20;
     private static final String CSRF = "X-CSRF-Token";
     private static final JsonLimits LIMITS = new JsonLimits(MAX_ANSWER, 16, 100_000, 64 * 1024, 32);
@@ -41,6 +41,12 @@ final class JsonHttp {
         this.timeout = timeout;
         this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** Releases the client's connections and thread. */
+    @Override
+    public void close() {
+        client.shutdownNow();
     }
 
     Answer post(URI uri, JsonObject body) throws IOException, InterruptedException {

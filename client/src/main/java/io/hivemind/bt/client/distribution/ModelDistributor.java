@@ -28,9 +28,10 @@ public interface ModelDistributor {
 
     /**
      * Announces {@code distribution} (made by {@link #distributeModel} on this channel): signs it with the next
-     * sequence number, stores it in the DHT, notifies the known subscribers and starts tracking them. Completes
-     * with the published version once the DHT put finished (or at once when there is no DHT); the distribution's
-     * own {@link Distribution#completion()} tracks the workers.
+     * sequence number (above the one the DHT holds, when it can be read), notifies the known subscribers, starts
+     * tracking them and starts the DHT put (BEP 44 {@code cas} against the number read; its outcome is logged).
+     * Completes with the published version once it is signed and announced; the distribution's own
+     * {@link Distribution#completion()} tracks the workers.
      */
     CompletableFuture<ModelVersion> broadcastToNetwork(Distribution distribution);
 }

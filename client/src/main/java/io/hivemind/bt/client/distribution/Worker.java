@@ -778,6 +778,7 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        http.close();
     }
 
     /** Builds and starts a {@link Worker}. Not thread-safe. */

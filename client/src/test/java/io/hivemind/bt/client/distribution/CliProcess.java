@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * A {@code hivebt} command run in its own JVM (this test's class path and JDK), its output in files. Closing it
- * sends SIGTERM, then SIGKILL after a few seconds.
+ * sends SIGTERM, then SIGKILL after a few seconds; a process still running when the test JVM exits (a test killed
+ * by its timeout, Surefire stopping the fork) is killed by a shutdown hook, so none outlives the build.
  */
 final class CliProcess implements AutoCloseable {
     final String name;
@@ -41,7 +42,9 @@ final class CliProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("HIVEBT_LOG", "info");
         pb.environment().remove("HIVEBT_TOKEN");
-        return new CliProcess(name, pb.start(), out, err);
+        Process process = pb.start();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(process::destroyForcibly));
+        return new CliProcess(name, process, out, err);
     }
 
     /** Waits for a line of stdout matching {@code regex} and returns its first group. */

@@ -210,11 +210,12 @@ class DistributionApiTest {
             assertEquals(403, r.status());
             assertNotNull(r.header("X-CSRF-Token"));
             // the client the coordinator and workers use does the handshake by itself
-            JsonHttp http = new JsonHttp(null, Duration.ofSeconds(10));
-            JsonHttp.Answer a = http.post(URI.create("http://127.0.0.1:" + w.daemon.webAddress().getPort()
-                    + "/api/distributions/notify"), JsonReader.parseObject(notifyBody(v1).getBytes(
-                    StandardCharsets.UTF_8), JsonLimits.DEFAULT));
-            assertEquals(202, a.status(), a.body().toString());
+            try (JsonHttp http = new JsonHttp(null, Duration.ofSeconds(10))) {
+                JsonHttp.Answer a = http.post(URI.create("http://127.0.0.1:" + w.daemon.webAddress().getPort()
+                        + "/api/distributions/notify"), JsonReader.parseObject(notifyBody(v1).getBytes(
+                        StandardCharsets.UTF_8), JsonLimits.DEFAULT));
+                assertEquals(202, a.status(), a.body().toString());
+            }
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -114,7 +115,9 @@ class DistributionProcessTest {
         boolean ok() throws Exception;
     }
 
+    /** Every wait is bounded; the whole test too, and its finally block stops every process it started. */
     @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void coordinatorAndEightWorkersAsSeparateProcesses(@TempDir Path tmp) throws Exception {
         Path src = tmp.resolve("src");
         DistributionLoopbackTest.writeRandom(src.resolve("model-v1/weights.bin"), 1_500_000, 11);
