@@ -214,7 +214,18 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        dispatch(this::flush);
+        dispatch(this::readBatchDone);
+    }
+
+    /** Blocks received since the last read batch: refill the request pipeline once for all of them, then send. */
+    private boolean refillDue;
+
+    private void readBatchDone() {
+        if (refillDue) {
+            refillDue = false;
+            fillRequests();
+        }
+        flush();
     }
 
     @Override
@@ -758,7 +769,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 other.send(new PeerMessage.Cancel(piece, begin, len));
             }
         }
-        fillRequests();
+        // requests leave at the end of the read batch anyway (flush consolidation): pick once per batch, not per block
+        refillDue = true;
     }
 
     private void onReject(PeerMessage.RejectRequest r) {
