@@ -434,6 +434,58 @@ abstract sealed class AbstractPieceStore implements PieceStore permits MmapStore
         return copiedBlock(piece, offset, length);
     }
 
+    @Override
+    public final ByteBuf readBlockIfResident(int piece, int offset, int length) {
+        if (!givesViews() || closed) {
+            return null;
+        }
+        int size = info.pieceSize(piece);
+        if (offset < 0 || length <= 0 || offset > size - length) {
+            return null; // readBlock reports it
+        }
+        long start = piece * info.pieceLength() + offset;
+        int fi = info.fileIndexAt(start);
+        if (fi < 0) {
+            return null;
+        }
+        FileEntry f = layout.file(fi);
+        if (f.isPad() || start + length > f.end() || !lock.readLock().tryLock()) {
+            return null;
+        }
+        try {
+            if (closed || toPart[fi]) {
+                return null;
+            }
+            long fileOffset = start - f.offset();
+            FileHandle h = pool.peek(new HandlePool.Key(owner, fi));
+            if (h == null) {
+                return null; // opening and mapping the file is disk work
+            }
+            ByteBuf view = null;
+            try {
+                if (clock.getAsLong() - h.validatedAt() < validateNanos && fileOffset + length <= h.size()) {
+                    view = residentView(h, fileOffset, length);
+                }
+            } catch (InternalError | RuntimeException e) {
+                view = null; // the blocking path sees the fault again and reports it
+            }
+            if (view == null) {
+                h.release();
+            }
+            return view;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Like {@link #mappedView}, but only when the range is in memory already (no disk read), else null (the caller
+     * keeps its reference to {@code h}). Must not block.
+     */
+    ByteBuf residentView(FileHandle h, long fileOffset, int length) {
+        return null;
+    }
+
     /**
      * A zero-copy view of {@code [fileOffset, fileOffset + length)} through {@code h} that takes over the caller's
      * reference to {@code h} (released with the buffer), or null when this store cannot give one (the caller keeps

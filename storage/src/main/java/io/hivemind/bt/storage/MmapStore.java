@@ -127,6 +127,19 @@ public final class MmapStore extends AbstractPieceStore {
         return new MappedBlockBuf(slice.asByteBuffer(), h).asReadOnly();
     }
 
+    @Override
+    ByteBuf residentView(FileHandle h, long fileOffset, int length) {
+        MemorySegment seg = h.segment();
+        if (seg == null || !h.writable()) {
+            return null;
+        }
+        MemorySegment slice = seg.asSlice(fileOffset, length);
+        if (!slice.isLoaded()) { // mincore: a page not in the page cache would make the sender wait for the disk
+            return null;
+        }
+        return new MappedBlockBuf(slice.asByteBuffer(), h).asReadOnly();
+    }
+
     /** A Netty buffer over mapped memory that holds a reference to the mapping's handle until it is released. */
     private static final class MappedBlockBuf extends UnpooledDirectByteBuf {
         private final FileHandle handle;

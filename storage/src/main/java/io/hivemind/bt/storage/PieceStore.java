@@ -49,6 +49,16 @@ public interface PieceStore extends AutoCloseable {
      */
     ByteBuf readBlock(int piece, int offset, int length);
 
+    /**
+     * {@link #readBlock}'s result if it can be had <b>without blocking</b>: the mmap store's view when the file is
+     * open and mapped, its pages are in the page cache and its size was checked recently; else null (also for any
+     * fault: then {@link #readBlock} reports it). The only method that may run on a network event loop: it saves a
+     * seeder the round trip through the disk executor for every block it serves from the page cache.
+     */
+    default ByteBuf readBlockIfResident(int piece, int offset, int length) {
+        return null;
+    }
+
     /** Forces every write so far to stable storage (data before resume data: see {@link TorrentStorage}). */
     void flush();
 

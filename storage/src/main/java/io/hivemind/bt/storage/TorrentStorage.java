@@ -189,6 +189,14 @@ public final class TorrentStorage implements AutoCloseable {
         return f;
     }
 
+    /**
+     * {@link #readBlock}'s buffer right now, on the calling thread, when that needs no disk I/O (see
+     * {@link PieceStore#readBlockIfResident}), else null: then call {@link #readBlock}. The caller owns the buffer.
+     */
+    public ByteBuf readBlockIfResident(int piece, int offset, int length) {
+        return closed ? null : store.readBlockIfResident(piece, offset, length);
+    }
+
     // ---- durability, status, priorities ----------------------------------------------------------------------
 
     /** Forces every write so far to stable storage. */

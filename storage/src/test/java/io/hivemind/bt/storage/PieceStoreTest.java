@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -291,6 +292,53 @@ class PieceStoreTest {
                 inside.release();
             }
         }
+    }
+
+    /**
+     * The event loop's fast path for seeding reads: once a file is open and mapped and its pages are in the page cache,
+     * {@link PieceStore#readBlockIfResident} gives the same bytes as {@link PieceStore#readBlock}, an owned read-only
+     * view, without blocking; blocks across files, ranges outside a piece, the positional store and a closed store
+     * give null (the caller then takes the blocking path), never an exception.
+     */
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void readBlockIfResidentGivesReadBlocksBytesOrNull(StoreKind kind) throws Exception {
+        TestTorrent t = odd();
+        PieceStore s = open(t, kind, null, StoreOptions.builder().validateInterval(java.time.Duration.ofHours(1)).build());
+        try (s) {
+            for (int p = 0; p < t.pieceCount(); p++) {
+                writePiece(s, t, p);
+            }
+            s.readBlock(1, 0, 16384).release(); // opens, maps and checks b.bin
+            int served = 0;
+            for (int p = 0; p < t.pieceCount(); p++) {
+                for (int off = 0; off < t.info().pieceSize(p); off += 16384) {
+                    int len = Math.min(16384, t.info().pieceSize(p) - off);
+                    ByteBuf b = s.readBlockIfResident(p, off, len);
+                    if (b == null) {
+                        continue;
+                    }
+                    served++;
+                    assertEquals(1, b.refCnt());
+                    assertTrue(b.isReadOnly(), "a view of the user's file must not be writable");
+                    byte[] got = new byte[len];
+                    b.getBytes(b.readerIndex(), got);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(t.piece(p), off, off + len), got);
+                    assertTrue(b.release());
+                }
+            }
+            if (kind == StoreKind.MMAP) {
+                assertTrue(served > 0, "blocks of the mapped, cached b.bin are served at once");
+                ByteBuf first = s.readBlockIfResident(1, 0, 16384);
+                assertNotNull(first, "piece 1 lies inside b.bin, written and mapped");
+                first.release();
+            } else {
+                assertEquals(0, served, "the positional store always reads on the disk executor");
+            }
+            assertNull(s.readBlockIfResident(1, -16384, 16384));
+            assertNull(s.readBlockIfResident(1, t.info().pieceSize(1), 16384));
+        }
+        assertNull(s.readBlockIfResident(1, 0, 16384), "closed");
     }
 
     /**

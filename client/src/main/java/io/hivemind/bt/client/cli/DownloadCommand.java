@@ -87,7 +87,10 @@ final class DownloadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort.parse(listen);
         SessionSettings.Builder settings = SessionSettings.builder().listen(listen).dht(!noDht).lsd(!noLsd).upnp(upnp).natpmp(natpmp)
-                .stateDirectory(stateDir);
+                .stateDirectory(stateDir)
+                // one torrent runs on one event loop; a second loop would only take incoming peers' reads and
+                // hand every message over to the torrent's loop (a task and a wake-up each)
+                .networkThreads(1);
         if (storage != null) {
             settings.storage(storage);
         }

@@ -214,7 +214,18 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        dispatch(this::flush);
+        dispatch(this::readBatchDone);
+    }
+
+    /** Blocks received since the last read batch: refill the request pipeline once for all of them, then send. */
+    private boolean refillDue;
+
+    private void readBatchDone() {
+        if (refillDue) {
+            refillDue = false;
+            fillRequests();
+        }
+        flush();
     }
 
     @Override
@@ -758,7 +769,8 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 other.send(new PeerMessage.Cancel(piece, begin, len));
             }
         }
-        fillRequests();
+        // requests leave at the end of the read batch anyway (flush consolidation): pick once per batch, not per block
+        refillDue = true;
     }
 
     private void onReject(PeerMessage.RejectRequest r) {
@@ -913,6 +925,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 rejectStale(seeding, now);
             }
         }
+        boolean sentNow = false;
         while (!uploadQueue.isEmpty() && readsInFlight < maxReads && channel.isWritable()) {
             int at = seeding == null ? 0 : seeding.next(id, pieces, uploadQueue, Q, now);
             if (at < 0) {
@@ -922,7 +935,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             int begin = uploadQueue.get(at * Q + 1);
             int length = uploadQueue.get(at * Q + 2);
             if (!torrent.takeUploadQuota(length, now)) {
-                return;
+                break;
             }
             removeQueued(at);
             if (seeding != null) {
@@ -934,8 +947,18 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 torrent.loop.execute(() -> blockRead(piece, begin, length, channel.alloc().buffer(length).writeZero(length), null));
                 continue;
             }
+            ByteBuf resident = stored == length ? torrent.storage.readBlockIfResident(piece, begin, length) : null;
+            if (resident != null) { // in the page cache: no round trip through the disk executor
+                readsInFlight--;
+                sendBlock(piece, begin, length, resident, now);
+                sentNow = true;
+                continue;
+            }
             torrent.storage.readBlock(piece, begin, stored).whenComplete((buf, e) -> blockRead(piece, begin, length,
                     buf == null || stored == length ? buf : padWithZeros(buf, length - stored), e));
+        }
+        if (sentNow) {
+            flush();
         }
     }
 
@@ -1007,15 +1030,19 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             }
             return;
         }
-        long now = session.now();
+        sendBlock(piece, begin, length, buf, session.now());
+        flush();
+        pumpUploads();
+    }
+
+    /** Sends a block read for the peer (the message takes over {@code buf}) and counts it. */
+    private void sendBlock(int piece, int begin, int length, ByteBuf buf, long now) {
         send(new PeerMessage.Piece(piece, begin, buf));
         uploadedBytes += length;
         uploadedSinceUnchoke += length;
         up.add(length, now);
         torrent.payloadSent(length, now);
         session.counters().protocolUp.add(length + 13L);
-        flush();
-        pumpUploads();
     }
 
     private ByteBuf padWithZeros(ByteBuf data, int zeros) {

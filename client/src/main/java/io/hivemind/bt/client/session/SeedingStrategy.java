@@ -92,10 +92,11 @@ final class SeedingStrategy {
         int best = -1;
         long bestKey = Long.MAX_VALUE;
         boolean bestLater = true;
+        UploadPolicy.FreshOption scan = new UploadPolicy.FreshOption();
         for (int i = 0; i + stride - 1 < queue.size(); i += stride) {
             int block = blockOf(queue.get(i), queue.get(i + 1));
             boolean later = peerHas != null
-                    && policy.judge(block, peerId, peerHas, now) != UploadPolicy.Verdict.SERVE;
+                    && policy.judge(block, peerId, peerHas, now, scan) != UploadPolicy.Verdict.SERVE;
             // fewest copies, then rarest, then the piece closest to having left us whole
             int p = layout.pieceOf(block);
             long key = ((long) Math.min(policy.copiesSent(p), 0x7fff) << 48)
@@ -141,9 +142,10 @@ final class SeedingStrategy {
             return queue.size() / stride;
         }
         int n = 0;
+        UploadPolicy.FreshOption scan = new UploadPolicy.FreshOption();
         for (int i = 0; i + stride - 1 < queue.size(); i += stride) {
             int block = blockOf(queue.get(i), queue.get(i + 1));
-            if (policy.judge(block, peerId, peerHas, now) == UploadPolicy.Verdict.SERVE) {
+            if (policy.judge(block, peerId, peerHas, now, scan) == UploadPolicy.Verdict.SERVE) {
                 n++;
             }
         }

@@ -177,15 +177,33 @@ public final class UploadPolicy {
      * {@link Verdict#SERVE_LATER} for it.
      */
     public Verdict judge(int block, int peerId, Bitfield peerHas, long nowNanos) {
+        return judge(block, peerId, peerHas, nowNanos, new FreshOption());
+    }
+
+    /**
+     * {@link #judge(int, int, Bitfield, long)} for many requests of one peer in a row (a scan of its queue): the
+     * peer-wide half of the answer (does it lack a piece that never left us?), which costs a pass over the
+     * bitfields, is worked out once per {@code scan} instead of once per request. Use a new {@link FreshOption} for
+     * each scan, for one peer, within one event-loop turn.
+     */
+    public Verdict judge(int block, int peerId, Bitfield peerHas, long nowNanos, FreshOption scan) {
         int p = layout.pieceOf(block);
         boolean reservedByOther = isReservedForOther(p, peerId, nowNanos);
         if (!reservedByOther && neverLeft.get(p)) {
             return Verdict.SERVE;
         }
-        if (!hasFreshOption(peerHas)) {
+        if (scan.known == 0) {
+            scan.known = hasFreshOption(peerHas) ? 1 : -1;
+        }
+        if (scan.known < 0) {
             return Verdict.SERVE;
         }
         return config.strict() ? Verdict.REJECT : Verdict.SERVE_LATER;
+    }
+
+    /** Memo of one queue scan for {@link #judge(int, int, Bitfield, long, FreshOption)}; not thread-safe. */
+    public static final class FreshOption {
+        private int known; // 0 unknown, 1 the peer lacks a fresh piece, -1 it does not
     }
 
     /**

@@ -138,6 +138,39 @@ class UploadPolicyTest {
     }
 
     /**
+     * Property: judging a peer's whole queue with one {@link UploadPolicy.FreshOption} (how the seeding strategy
+     * scans) gives, request by request, the verdicts of {@link UploadPolicy#judge(int, int, Bitfield, long)}, for
+     * any blocks sent, reservations (none expiring during the scan) and peer bitfields, strict or not.
+     */
+    @Test
+    void aScanWithOneFreshOptionJudgesLikeSingleCalls() {
+        qt().withExamples(300).forAll(longs().all(), integers().between(1, 150), integers().between(0, 400))
+                .checkAssert((seed, pieces, sent) -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    BlockLayout layout = BlockLayout.uniform(2 * BlockLayout.BLOCK_SIZE, pieces * 2L * BlockLayout.BLOCK_SIZE);
+                    UploadPolicy u = new UploadPolicy(layout, avail(new int[pieces]), new SplittableRandom(seed),
+                            new UploadPolicy.Config(1_000 * SEC, r.nextBoolean()));
+                    for (int i = 0; i < sent; i++) {
+                        u.blockSent(r.nextInt(layout.totalBlocks()), r.nextInt(4), i);
+                    }
+                    int peer = r.nextInt(4);
+                    Bitfield has = new Bitfield(pieces);
+                    for (int p = 0; p < pieces; p++) {
+                        if (r.nextInt(3) == 0) {
+                            has.set(p);
+                        }
+                    }
+                    long now = sent + 1;
+                    UploadPolicy.FreshOption scan = new UploadPolicy.FreshOption();
+                    for (int i = 0; i < 50; i++) {
+                        int block = r.nextInt(layout.totalBlocks());
+                        assertEquals(u.judge(block, peer, has, now), u.judge(block, peer, has, now, scan),
+                                "block " + block);
+                    }
+                });
+    }
+
+    /**
      * Property: an origin whose peers each download the piece it suggests (one piece per peer at a time, any
      * interleaving of blocks) sends no block twice before every piece has left it, and finishes with all left.
      */
