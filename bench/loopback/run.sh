@@ -22,11 +22,11 @@ if [ ! -f "$data" ] || [ "$(stat -c %s "$data")" -ne $((size_mib * 1048576)) ]; 
 fi
 cat "$data" > /dev/null  # warm the page cache
 torrent="$work/bench.torrent"
-[ -f "$torrent" ] || "$root/hivebt" create "$data" -o "$torrent" --piece-size 1048576 >/dev/null
+[ -f "$torrent" ] || mktorrent -l 20 -t 2 -o "$torrent" "$data" >/dev/null
 HIVEBT_NO_BUILD=1 "$root/hivebt" --version >/dev/null
 
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${pids[@]:-}"; do pkill -TERM -P "$p" 2>/dev/null; kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 port=31000
@@ -61,12 +61,13 @@ run_pair() { # seeder-kind downloader-kind
       --listen "127.0.0.1:$dport" --peer "127.0.0.1:$sport" --no-dht --no-lsd --encryption DISABLED --json-progress > /dev/null
   fi
   t1=$(date +%s.%N)
-  kill -TERM "$spid" 2>/dev/null || true
+  # stop the seeder itself (the child of GNU time), so that time reports its CPU use
+  pkill -TERM -P "$spid" 2>/dev/null || true
   wait "$spid" 2>/dev/null || true
   cmp -s "$data" "$dl/bench.bin" || { echo "copy differs for $sk->$dk" >&2; exit 1; }
   local wall; wall=$(echo "$t1 - $t0" | bc -l)
-  read -r _ su ss < <(tail -1 "$slog")
-  read -r dwall du ds < <(tail -1 "$dlog")
+  read -r _ su ss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+$' "$slog" | tail -1)
+  read -r dwall du ds < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+$' "$dlog" | tail -1)
   printf "%s\t%s\t%s\t%s\t%s\t%s\n" "$sk" "$dk" "$wall" "$(echo "$su + $ss" | bc -l)" "$(echo "$du + $ds" | bc -l)" "$n" >> "$results"
   rm -rf "$dl"
 }

@@ -7,6 +7,7 @@ module io.hivemind.bt.client {
     requires info.picocli;
     requires java.net.http;
     requires java.logging;
+    requires java.xml;
     requires io.netty.codec.http;
     requires io.netty.handler;
     requires io.netty.transport.classes.epoll;
@@ -14,5 +15,7 @@ module io.hivemind.bt.client {
 
     exports io.hivemind.bt.client;
     exports io.hivemind.bt.client.ipfilter;
+    exports io.hivemind.bt.client.nat;
+    exports io.hivemind.bt.client.distribution;
     opens io.hivemind.bt.client.cli to info.picocli;
 }

@@ -57,6 +57,19 @@ public interface Session extends AutoCloseable {
         throw new UnsupportedOperationException("this session has no IP filter");
     }
 
+    /** Port mapping status (UPnP IGD, NAT-PMP, PCP) and the external address learned, or null if unknown. */
+    default io.hivemind.bt.client.nat.PortMapperStatus portMapping() {
+        return null;
+    }
+
+    /**
+     * The session's DHT node, when the DHT is on and running: for BEP 44 items and lookups beside the session's own
+     * use (the distribution API publishes and polls BEP 46 announcements through it).
+     */
+    default Optional<io.hivemind.bt.dht.DhtNode> dhtNode() {
+        return Optional.empty();
+    }
+
     /** Stops everything cleanly and waits for it. */
     @Override
     void close();

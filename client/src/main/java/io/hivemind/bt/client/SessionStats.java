@@ -21,6 +21,8 @@ import java.util.Map;
  * @param hashFailures        pieces that failed verification
  * @param disconnects         closed connections by reason
  * @param transport           the network transport in use (io_uring, epoll or nio)
+ * @param diskQueuedJobs      disk and hashing jobs waiting for a thread (writes, reads, hashes); -1 when unknown
+ * @param pieceBufferBytes    memory held by pieces being downloaded (received, not yet written); -1 when unknown
  */
 public record SessionStats(
         long uptimeSeconds,
@@ -38,9 +40,21 @@ public record SessionStats(
         int dhtNodes,
         long hashFailures,
         Map<DisconnectReason, Long> disconnects,
-        String transport) {
+        String transport,
+        long diskQueuedJobs,
+        long pieceBufferBytes) {
 
     public SessionStats {
         disconnects = Map.copyOf(disconnects);
+    }
+
+    /** Statistics without the disk figures (reported as -1, unknown). */
+    public SessionStats(long uptimeSeconds, long totalDownloaded, long totalUploaded, long downloadRate, long uploadRate,
+                        long protocolDownloaded, long protocolUploaded, int peers, int halfOpen, int torrents,
+                        int activeDownloads, int activeSeeds, int dhtNodes, long hashFailures,
+                        Map<DisconnectReason, Long> disconnects, String transport) {
+        this(uptimeSeconds, totalDownloaded, totalUploaded, downloadRate, uploadRate, protocolDownloaded,
+                protocolUploaded, peers, halfOpen, torrents, activeDownloads, activeSeeds, dhtNodes, hashFailures,
+                disconnects, transport, -1, -1);
     }
 }

@@ -301,6 +301,14 @@ public final class DhtNode implements AutoCloseable {
         return call(done -> engine.putMutable(item, cas, System.nanoTime(), done));
     }
 
+    /**
+     * Stores an item signed elsewhere (BEP 44): what a BEP 46 consumer does to keep the publisher's item alive
+     * without holding its key. {@code cas} may be null.
+     */
+    public CompletableFuture<DhtEngine.StoreResult> putMutable(MutableItem item, Long cas) {
+        return call(done -> engine.putMutable(item, cas, System.nanoTime(), done));
+    }
+
     /** Reads the newest valid version of a mutable item (BEP 44). */
     public CompletableFuture<Optional<MutableItem>> getMutable(byte[] publicKey, byte[] salt) {
         NodeId target = MutableItem.target(publicKey, salt);

@@ -3,6 +3,7 @@ package io.hivemind.bt.client.cli;
 import io.hivemind.bt.client.HostPort;
 import io.hivemind.bt.client.Session;
 import io.hivemind.bt.client.SessionSettings;
+import io.hivemind.bt.client.daemon.CreatorTorrentFactory;
 import io.hivemind.bt.client.daemon.Daemon;
 import io.hivemind.bt.client.daemon.DaemonConfig;
 import io.hivemind.bt.client.daemon.TorrentFactory;
@@ -45,6 +46,18 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--listen", description = "Peer listen address (default 0.0.0.0:6881).")
     String listen;
 
+    @Option(names = "--upnp", description = "Map the listen port on the router with UPnP IGD.")
+    boolean upnp;
+
+    @Option(names = "--natpmp", description = "Map the listen port on the router with NAT-PMP/PCP.")
+    boolean natpmp;
+
+    @Option(names = "--no-dht", negatable = false, description = "Do not use the DHT.")
+    boolean noDht;
+
+    @Option(names = "--no-lsd", negatable = false, description = "Do not use Local Service Discovery.")
+    boolean noLsd;
+
     @Option(names = "--token", description = "Access token (Bearer, or the Basic-auth password with any user). Prefer HIVEBT_TOKEN.")
     String token;
 
@@ -57,10 +70,10 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--allowed-host", description = "Host name accepted in the Host header besides IP literals and localhost (repeatable).")
     List<String> allowedHosts = List.of();
 
-    /** Tests and embedders can set these; the CLI uses the real session and no torrent factory until wired. */
+    /** Tests and embedders can set these; the CLI uses the real session and the wire module's torrent creator. */
     static volatile java.util.function.Function<SessionSettings, Session> sessionFactory =
             s -> Session.builder().settings(s).build();
-    static volatile TorrentFactory torrentFactory = TorrentFactory.UNSUPPORTED;
+    static volatile TorrentFactory torrentFactory = CreatorTorrentFactory.defaults();
     /** Completes the command when counted down (tests); the shutdown hook does it for real runs. */
     static volatile CountDownLatch stop;
 
@@ -93,11 +106,31 @@ public final class DaemonCommand implements Callable<Integer> {
             System.err.println("hivebt daemon: " + e.getMessage());
             return 2;
         }
-        SessionSettings base = SessionSettings.defaults().toBuilder().stateDirectory(state.resolve("session")).build();
-        if (listen != null) {
-            base = base.toBuilder().listen(listen).build();
+        // resume data goes to <config>/session/resume; flags given on the command line win over saved settings
+        SessionSettings.Builder sb = Daemon.savedSettings(cfg.stateDirectory(), SessionSettings.defaults())
+                .toBuilder().stateDirectory(state.resolve("session"));
+        if (upnp) {
+            sb.upnp(true);
         }
-        SessionSettings settings = Daemon.savedSettings(cfg.stateDirectory(), base);
+        if (natpmp) {
+            sb.natpmp(true);
+        }
+        if (listen != null) {
+            sb.listen(listen);
+        }
+        if (noDht) {
+            sb.dht(false);
+        }
+        if (noLsd) {
+            sb.lsd(false);
+        }
+        SessionSettings settings;
+        try {
+            settings = sb.build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("hivebt daemon: " + e.getMessage());
+            return 2;
+        }
         Session session;
         try {
             session = sessionFactory.apply(settings);

@@ -65,6 +65,12 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--no-lsd", negatable = false, description = "Do not use Local Service Discovery.")
     boolean noLsd;
 
+    @Option(names = "--upnp", description = "Map the listen port on the router with UPnP IGD.")
+    boolean upnp;
+
+    @Option(names = "--natpmp", description = "Map the listen port on the router with NAT-PMP/PCP.")
+    boolean natpmp;
+
     @Option(names = "--storage", paramLabel = "kind", description = "Piece store: MMAP or POSITIONAL.")
     SessionSettings.StorageKind storage;
 
@@ -80,7 +86,7 @@ final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HostPort.parse(listen);
-        SessionSettings.Builder settings = SessionSettings.builder().listen(listen).dht(!noDht).lsd(!noLsd)
+        SessionSettings.Builder settings = SessionSettings.builder().listen(listen).dht(!noDht).lsd(!noLsd).upnp(upnp).natpmp(natpmp)
                 .stateDirectory(stateDir);
         if (storage != null) {
             settings.storage(storage);

@@ -18,7 +18,6 @@ import io.hivemind.bt.client.daemon.http.RequestGuard;
 import io.hivemind.bt.client.daemon.json.JsonObject;
 import io.hivemind.bt.client.daemon.state.StateStore;
 import io.hivemind.bt.client.daemon.state.TorrentRecord;
-import io.hivemind.bt.wire.bencode.BencodeEncoder;
 import io.hivemind.bt.wire.internal.Hex;
 import io.hivemind.bt.wire.metainfo.InfoHashes;
 import io.hivemind.bt.wire.metainfo.Metainfo;
@@ -238,7 +237,11 @@ public final class Daemon implements AutoCloseable {
                 int id = r.id() > 0 && entries.values().stream().noneMatch(e -> e.id() == r.id()) ? r.id()
                         : nextId.getAndIncrement();
                 TorrentRecord rr = r.id() == id ? r : r.withId(id);
-                entries.put(rr.key(), new Entry(rr, h, clock.millis()));
+                Entry e = new Entry(rr, h, clock.millis());
+                entries.put(rr.key(), e);
+                if (torrent == null) {
+                    keepMetadata(e);
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot restore torrent {0}: {1}", r.key(), e.toString());
             }
@@ -284,6 +287,9 @@ public final class Daemon implements AutoCloseable {
         store.saveRecord(r);
         Entry e = new Entry(r, h, clock.millis());
         entries.put(key, e);
+        if (meta == null) {
+            keepMetadata(e);
+        }
         return new Added(e, false);
     }
 
@@ -468,14 +474,6 @@ public final class Daemon implements AutoCloseable {
                         update(e, e.record.withDoneAt(clock.millis() / 1000));
                     }
                 }
-                case Event.MetadataReceived m -> {
-                    Entry e = find(m.infoHashes());
-                    Metainfo meta = e == null ? null : e.handle.metainfo();
-                    if (meta != null) {
-                        store.saveTorrentFile(e.key(), BencodeEncoder.encode(meta.root()));
-                        update(e, e.record.withMagnet(null));
-                    }
-                }
                 case Event.TrackerReply r -> announces.get(r.warning() == null || r.warning().isEmpty()
                         ? AnnounceOutcome.SUCCESS : AnnounceOutcome.WARNING).increment();
                 case Event.TrackerError ignored -> announces.get(AnnounceOutcome.ERROR).increment();
@@ -485,6 +483,27 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot record event {0}: {1}", event, e.toString());
         }
+    }
+
+    /**
+     * Once a magnet link's metadata arrives (BEP 9), keeps it as the torrent file (for the {@code .torrent} download
+     * and so that a restart need not fetch it again) and forgets the magnet. Watches the handle's future rather than
+     * the event stream, whose events may be dropped; the file is written on a virtual thread, off the torrent's loop.
+     */
+    private void keepMetadata(Entry e) {
+        e.handle.metadata().thenAcceptAsync(meta -> {
+            try {
+                synchronized (this) {
+                    if (entries.get(e.key()) != e) {
+                        return;
+                    }
+                    store.saveTorrentFile(e.key(), meta.encode());
+                }
+                update(e, e.record.withMagnet(null));
+            } catch (IOException | RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, "cannot keep the metadata of {0}: {1}", e.key(), ex.toString());
+            }
+        }, r -> Thread.ofVirtual().name("hivebt-daemon-metadata").start(r));
     }
 
     private Entry find(InfoHashes ih) {
@@ -504,6 +523,31 @@ public final class Daemon implements AutoCloseable {
         Map<AnnounceOutcome, Long> m = new EnumMap<>(AnnounceOutcome.class);
         announces.forEach((k, v) -> m.put(k, v.sum()));
         return m;
+    }
+
+    // ---------------------------------------------------------------- distribution
+
+    private volatile io.hivemind.bt.client.distribution.Coordinator coordinator;
+    private volatile io.hivemind.bt.client.distribution.Worker worker;
+
+    /**
+     * Serves {@code /api/distributions} for a coordinator and/or a worker running over this daemon's session (either
+     * may be null). The daemon does not own them: whoever started them closes them.
+     */
+    public void attachDistribution(io.hivemind.bt.client.distribution.Coordinator coordinator,
+                                   io.hivemind.bt.client.distribution.Worker worker) {
+        this.coordinator = coordinator;
+        this.worker = worker;
+    }
+
+    /** The attached coordinator, or null. */
+    public io.hivemind.bt.client.distribution.Coordinator coordinator() {
+        return coordinator;
+    }
+
+    /** The attached worker, or null. */
+    public io.hivemind.bt.client.distribution.Worker worker() {
+        return worker;
     }
 
     // ---------------------------------------------------------------- accessors

@@ -53,6 +53,9 @@ final class DaemonHttpApp implements HttpApp {
                 throw new UncheckedIOException(e);
             }
         }
+        if (io.hivemind.bt.client.daemon.rest.DistributionApi.serves(path)) {
+            return new Buffer(io.hivemind.bt.client.daemon.rest.DistributionApi.MAX_BODY);
+        }
         if (path.equals(RequestGuard.RPC_PATH) || path.startsWith("/api/")) {
             return new Buffer(daemon.config().maxBodyBytes());
         }

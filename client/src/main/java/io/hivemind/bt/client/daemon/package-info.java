@@ -8,7 +8,11 @@
  * session-id handshake and CSRF tokens for the UI. Download directories are confined to configured roots.
  *
  * <p>Torrent creation is behind {@link io.hivemind.bt.client.daemon.TorrentFactory} so the daemon does not depend
- * on how torrents are made. BEPs touched: 3 (metainfo), 9 (magnet links), 52 (v2 hashes in magnet links and the
- * API), 27 (private flag on creation).
+ * on how torrents are made; {@link io.hivemind.bt.client.daemon.CreatorTorrentFactory} (the wire module's creator)
+ * is what {@code hivebt daemon} uses. The daemon owns its records ({@code <config>/daemon}); the session it runs
+ * over owns the resume data ({@code <config>/session/resume}), so a completed torrent comes back seeding after a
+ * restart without a recheck. BEPs touched: 3 (metainfo), 9 (magnet links, whose metadata the daemon keeps once
+ * fetched), 12 (tracker tiers on creation), 52 (v2 and hybrid creation, v2 hashes in magnet links and the API),
+ * 27 (private flag on creation).
  */
 package io.hivemind.bt.client.daemon;

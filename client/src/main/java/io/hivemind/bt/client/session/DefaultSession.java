@@ -13,6 +13,9 @@ import io.hivemind.bt.client.TorrentHandle;
 import io.hivemind.bt.client.TorrentState;
 import io.hivemind.bt.client.net.Transport;
 import io.hivemind.bt.client.ipfilter.FilterPoint;
+import io.hivemind.bt.client.nat.PortMapper;
+import io.hivemind.bt.client.nat.PortMapperStatus;
+import io.hivemind.bt.client.nat.Protocol;
 import io.hivemind.bt.client.ipfilter.IpFilter;
 import io.hivemind.bt.client.ipfilter.ReloadableIpFilter;
 import io.hivemind.bt.dht.DhtConfig;
@@ -82,11 +85,18 @@ public final class DefaultSession implements Session {
     private final SharedBucket globalUp;
     private final SharedBucket globalDown;
     private volatile DhtNode dht;
+    private volatile PortMapper portMapper;
+    private final SessionQueue queue;
+    private volatile LsdService lsd;
     private final MseSkeyIndex skeys = new MseSkeyIndex();
     private volatile MseConfig mse;
     private final ReloadableIpFilter blocklist = new ReloadableIpFilter();
     private volatile IpFilter ipRules = IpFilter.builder().build();
     private volatile SessionSettings settings;
+    private volatile PeerLimits peerLimits = PeerLimits.DEFAULT;
+    private volatile io.hivemind.bt.wire.peer.PeerMessageDecoder.MessageBudget messageBudget =
+            io.hivemind.bt.wire.peer.PeerMessageDecoder.MessageBudget.of(PeerLimits.DEFAULT.largeMessageBudget());
+    private final IncomingGate incomingGate = new IncomingGate(() -> peerLimits.maxPendingIncoming());
 
     private DefaultSession(SessionSettings settings, LongSupplier clock) {
         this.settings = settings;
@@ -104,6 +114,8 @@ public final class DefaultSession implements Session {
         this.globalUp = new SharedBucket(settings.uploadRateLimit(), startedNanos);
         this.globalDown = new SharedBucket(settings.downloadRateLimit(), startedNanos);
         this.mse = mseConfig(settings.encryption());
+        this.queue = new SessionQueue(this, group.next(), settings);
+        this.queue.start();
         loadBlocklist(settings.blocklistFile());
     }
 
@@ -136,11 +148,20 @@ public final class DefaultSession implements Session {
 
     /** Starts a session: event loops, storage, listening sockets. Fails with {@link ClientException} if no address binds. */
     public static Session start(SessionSettings settings, LongSupplier nanoClock) {
+        return start(settings, nanoClock, LsdService.Config.DEFAULT);
+    }
+
+    /** {@link #start(SessionSettings, LongSupplier)} with LSD settings of its own (tests use another UDP port). */
+    static Session start(SessionSettings settings, LongSupplier nanoClock, LsdService.Config lsdConfig) {
         DefaultSession s = new DefaultSession(settings, nanoClock);
         try {
             s.listen();
+            s.startPortMapper();
             if (settings.enableDht()) {
                 s.startDht();
+            }
+            if (settings.enableLsd() && !s.listeners.isEmpty()) {
+                s.lsd = LsdService.start(s, lsdConfig);
             }
         } catch (RuntimeException e) {
             s.close();
@@ -222,9 +243,55 @@ public final class DefaultSession implements Session {
         });
     }
 
+    /**
+     * UPnP IGD / NAT-PMP / PCP port mapping of the listen port (TCP and UDP), when enabled; the mapper also votes on
+     * our external address from what trackers and peers report ({@code yourip}), so it always exists.
+     */
+    private void startPortMapper() {
+        SessionSettings s = settings;
+        PortMapper m = PortMapper.builder().upnp(s.enableUpnp()).natpmp(s.enableNatpmp()).pcp(s.enableNatpmp())
+                .eventLoopGroup(group).transport(transport).build();
+        portMapper = m;
+        int port = listenPort();
+        if ((s.enableUpnp() || s.enableNatpmp()) && port > 0 && !listenAddresses().get(0).getAddress().isLoopbackAddress()) {
+            m.map(Protocol.TCP, port).whenComplete((mapping, e) -> {
+                if (e != null) {
+                    LOG.log(System.Logger.Level.WARNING, "port mapping of TCP {0} failed: {1}", port, Torrent.rootMessage(e));
+                }
+            });
+            if (s.enableDht()) {
+                m.map(Protocol.UDP, port);
+            }
+        }
+    }
+
+    SessionQueue queue() {
+        return queue;
+    }
+
+    PortMapper portMapper() {
+        return portMapper;
+    }
+
+    @Override
+    public PortMapperStatus portMapping() {
+        PortMapper m = portMapper;
+        return m == null ? null : m.status();
+    }
+
+    /** The BEP 14 service, or null when LSD is off. */
+    LsdService lsd() {
+        return lsd;
+    }
+
     /** The DHT node, or null when the DHT is off or failed to start. */
     DhtNode dht() {
         return dht;
+    }
+
+    @Override
+    public java.util.Optional<DhtNode> dhtNode() {
+        return java.util.Optional.ofNullable(dht);
     }
 
     /** True if {@code address} may not be talked to (the programmatic rules or the blocklist block it); counted. */
@@ -242,6 +309,27 @@ public final class DefaultSession implements Session {
 
     MseConfig mseConfig() {
         return mse;
+    }
+
+    /** Limits against hostile peers; new connections use them. */
+    PeerLimits peerLimits() {
+        return peerLimits;
+    }
+
+    /** Replaces the peer limits (tests shorten the timeouts); applies to connections opened from now on. */
+    void peerLimits(PeerLimits limits) {
+        if (limits.largeMessageBudget() != peerLimits.largeMessageBudget()) {
+            messageBudget = io.hivemind.bt.wire.peer.PeerMessageDecoder.MessageBudget.of(limits.largeMessageBudget());
+        }
+        peerLimits = java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    io.hivemind.bt.wire.peer.PeerMessageDecoder.MessageBudget messageBudget() {
+        return messageBudget;
+    }
+
+    IncomingGate incomingGate() {
+        return incomingGate;
     }
 
     MseSkeyIndex skeys() {
@@ -356,7 +444,9 @@ public final class DefaultSession implements Session {
             skeys.add(k.id());
         }
         events.publish(new Event.TorrentAdded(now(), ih, t.name()));
-        return t.start().thenApply(v -> (TorrentHandle) t);
+        // an auto-managed torrent gets its queue decision before it starts, so it never runs outside its slot
+        CompletableFuture<Void> queued = add.autoManaged() ? queue.add(t) : CompletableFuture.completedFuture(null);
+        return queued.thenCompose(v -> t.start()).thenApply(v -> (TorrentHandle) t);
     }
 
     private static List<IdKey> wireKeys(InfoHashes ih) {
@@ -382,6 +472,7 @@ public final class DefaultSession implements Session {
                 skeys.remove(k.id());
             }
             torrents.remove(t);
+            queue.remove(t);
             events.publish(new Event.TorrentRemoved(now(), t.infoHashes()));
         });
     }
@@ -433,7 +524,13 @@ public final class DefaultSession implements Session {
                 counters.payloadUp.sum(), down, up, counters.protocolDown.sum(), counters.protocolUp.sum(), peers,
                 halfOpen.get(), torrents.size(), downloading, seeding, dht != null ? dht.stats().nodeCount() : 0,
                 counters.hashFailures.sum(),
-                counters.disconnectsByReason(), transport.name());
+                counters.disconnectsByReason(), transport.name(),
+                queued(storage.diskExecutor()) + queued(storage.hashExecutor()), storage.pieceBuffers().inUse());
+    }
+
+    /** Tasks waiting in {@code executor}'s queue (0 for executors that do not say). */
+    private static long queued(java.util.concurrent.Executor executor) {
+        return executor instanceof java.util.concurrent.ThreadPoolExecutor t ? t.getQueue().size() : 0;
     }
 
     @Override
@@ -460,6 +557,7 @@ public final class DefaultSession implements Session {
         long now = now();
         globalUp.setRate(newSettings.uploadRateLimit(), now);
         globalDown.setRate(newSettings.downloadRateLimit(), now);
+        queue.settingsChanged(newSettings);
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Torrent t : torrents) {
             all.add(t.settingsChanged());
@@ -490,6 +588,7 @@ public final class DefaultSession implements Session {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        queue.close();
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (Torrent t : torrents) {
             stops.add(t.shutdown(false, false));
@@ -502,8 +601,14 @@ public final class DefaultSession implements Session {
         for (Channel c : listeners) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+        if (lsd != null) {
+            lsd.close();
+        }
         if (dht != null) {
             dht.close();
+        }
+        if (portMapper != null) {
+            portMapper.close(); // deletes the mappings at the router
         }
         trackerClient.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);

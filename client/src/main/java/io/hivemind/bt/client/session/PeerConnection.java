@@ -43,7 +43,8 @@ import java.util.Set;
  * passes to the torrent's {@link PieceBuffer} (which releases them). Outbound messages belong to the pipeline once
  * written.
  */
-final class PeerConnection extends ChannelInboundHandlerAdapter implements PickerPeer, ChokerPeerView {
+final class PeerConnection extends ChannelInboundHandlerAdapter implements PickerPeer, ChokerPeerView,
+        PexManager.Peer {
     private static final System.Logger LOG = System.getLogger(PeerConnection.class.getName());
     static final Set<PeerHandshake.Feature> FEATURES = EnumSet.of(PeerHandshake.Feature.FAST,
             PeerHandshake.Feature.EXTENSION_PROTOCOL);
@@ -51,12 +52,14 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             PeerHandshake.Feature.EXTENSION_PROTOCOL, PeerHandshake.Feature.DHT);
     /** Our BEP 10 message ids. */
     static final int UT_METADATA_ID = 3;
+    static final int UT_PEX_ID = 1;
     static final int OUR_REQQ = 2000;
     private static final int MAX_UPLOAD_QUEUE = 2000;
     private static final int MAX_READS_IN_FLIGHT = 16;
     private static final int MAX_REQUESTS_WHILE_CHOKED = 2000;
     private static final int MAX_UNWANTED_BLOCKS = 200;
     private static final int MAX_HINTS = 32;
+    private static final int MAX_HASH_REQUESTS_PER_TICK = 32;
     private static final int BLOCK = BlockLayout.BLOCK_SIZE;
 
     private final DefaultSession session;
@@ -65,6 +68,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private InetSocketAddress address;
     private Channel channel;
     private int id = -1;
+    private int contributor = -1;
     private byte[] peerId;
     private String client = "unknown";
     private boolean fast;
@@ -83,6 +87,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private boolean countedInPicker;
     private boolean sawPiecesMessage;
     private int haveMessages;
+    private int bitfields;
     private boolean peerChoking = true;
     private boolean peerInterested;
     private boolean amChoking = true;
@@ -103,6 +108,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private int requestsWhileChoked;
     private int unwantedBlocks;
     private int hashFailures;
+    private int hashRequests;
 
     // accounting
     private final RateEstimator down;
@@ -135,6 +141,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         }
         if (!incoming) {
             torrent.pendingAttach(this, true);
+            PeerChannels.torrentKnown(ctx.pipeline(), torrent);
             ctx.writeAndFlush(ourHandshake(outgoingInfoHash()));
         }
         super.channelActive(ctx);
@@ -159,6 +166,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 return;
             }
             torrent = t;
+            PeerChannels.torrentKnown(ctx.pipeline(), t);
             dispatch(() -> torrent.pendingAttach(this, true));
             ctx.writeAndFlush(ourHandshake(prefix.infoHash()));
             return;
@@ -273,6 +281,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private void handshakeDone(PeerHandshake hs) {
         torrent.pendingAttach(this, false);
         if (closed || channel == null || !channel.isActive()) {
+            if (closeReason == null && session.isOwnPeerId(hs.peerId())) {
+                closeReason = DisconnectReason.SELF_CONNECTION; // the other end of a self-connection hung up first
+            }
             return;
         }
         peerId = hs.peerId();
@@ -322,6 +333,9 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 .message(io.hivemind.bt.wire.ext.UtMetadata.NAME, UT_METADATA_ID)
                 .client("hivebt 0.1.0")
                 .requestQueue(OUR_REQQ);
+        if (torrent.pex.active()) {
+            b.message(io.hivemind.bt.wire.ext.UtPex.NAME, UT_PEX_ID); // BEP 11; never for private torrents
+        }
         int port = session.listenPort();
         if (port > 0) {
             b.port(port);
@@ -427,7 +441,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void handle(PeerMessage m) {
-        if (closed) {
+        if (closed || closeReason != null) { // closing: nothing more from this peer counts
             ReferenceCountUtil.release(m);
             return;
         }
@@ -501,9 +515,26 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                     e.release();
                 }
             }
-            case PeerMessage.HashRequest r -> send(new PeerMessage.HashReject(r));
-            case PeerMessage.Hashes h -> h.release();
+            case PeerMessage.HashRequest r -> {
+                // BEP 52: piece layers for v2 downloaders; a few per tick, like any request
+                byte[] hashes = ++hashRequests > MAX_HASH_REQUESTS_PER_TICK ? null
+                        : torrent.layerServer.answer(torrent.metainfo(), r);
+                send(hashes == null ? new PeerMessage.HashReject(r)
+                        : new PeerMessage.Hashes(r, io.netty.buffer.Unpooled.wrappedBuffer(hashes)));
+            }
+            case PeerMessage.Hashes h -> {
+                try {
+                    if (torrent.layerFetch != null) {
+                        torrent.layerFetch.onHashes(this, h);
+                    }
+                } finally {
+                    h.release();
+                }
+            }
             case PeerMessage.HashReject r -> {
+                if (torrent.layerFetch != null) {
+                    torrent.layerFetch.onReject(this, r);
+                }
             }
             case PeerMessage.Unknown u -> u.release();
         }
@@ -549,8 +580,11 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     private void onBitfield(byte[] bits) {
-        if (sawPiecesMessage) {
-            close(DisconnectReason.PROTOCOL_ERROR);
+        // BEP 3 puts the bitfield first, but aria2 1.36 sends a fresh bitfield after each piece it completes; a
+        // later bitfield replaces what we knew (recounted in the picker). More than one per piece is a flood.
+        int pieceCount = torrent.info != null ? torrent.info.pieceCount() : 0;
+        if (++bitfields > 8 + 2L * pieceCount) {
+            close(DisconnectReason.MESSAGE_FLOOD);
             return;
         }
         sawPiecesMessage = true;
@@ -563,6 +597,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (countedInPicker) {
                 releaseAvailability(torrent.picker);
             }
+            haveAll = false;
             pieces = b;
             countInPicker();
         } catch (Bitfield.InvalidBitfieldException e) {
@@ -714,7 +749,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
                 m.release();
                 torrent.picker.pieceFailed(piece);
             } else {
-                buf.add(begin, m.payload(), id);
+                buf.add(begin, m.payload(), contributor);
             }
         }
         for (int i = 0; i < cancels.size(); i++) {
@@ -767,6 +802,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         if (!attached || closed) {
             return;
         }
+        hashRequests = 0;
         if (pipeline != null && torrent.picker != null) {
             IntList released = torrent.scratch();
             pipeline.tick(now, released);
@@ -1036,12 +1072,22 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (hs.requestQueue() != null && pipeline != null) {
                 pipeline.setPeerRequestQueue(Math.max(1, hs.requestQueue()));
             }
+            if (hs.yourIp() != null && address != null && session.portMapper() != null) {
+                // BEP 10 yourip: one vote for our external address (BEP 42 ids, announces)
+                session.portMapper().reportExternalAddress(hs.yourIp(),
+                        io.hivemind.bt.client.nat.core.ExternalAddressVoter.Source.PEER, address.getAddress());
+            }
             if (hs.port() != null && hs.port() > 0 && address != null) {
                 remoteListen = new InetSocketAddress(address.getAddress(), hs.port());
             }
             if (torrent.metadataExchange != null) {
                 torrent.metadataExchange.peerHandshake(this, hs);
             }
+            torrent.pex.handshake(this, hs);
+            return;
+        }
+        if (e.extendedId() == UT_PEX_ID) {
+            torrent.pex.onMessage(this, e.payload());
             return;
         }
         if (e.extendedId() == UT_METADATA_ID && torrent.metadataExchange != null) {
@@ -1074,6 +1120,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     void close(DisconnectReason reason) {
         if (closeReason == null) {
             closeReason = reason;
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                LOG.log(System.Logger.Level.DEBUG, "closing " + address + " (" + client + "): " + reason,
+                        new Throwable("closed here"));
+            }
         }
         if (channel != null) {
             channel.close();
@@ -1101,6 +1151,10 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
             if (torrent.metadataExchange != null) {
                 torrent.metadataExchange.peerGone(this);
             }
+            torrent.pex.gone(this);
+            if (torrent.layerFetch != null) {
+                torrent.layerFetch.peerGone(this);
+            }
             torrent.detach(this, reason);
         } else {
             session.counters().disconnected(reason);
@@ -1124,6 +1178,15 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         return id;
     }
 
+    /** Smart ban's serial for this connection, recorded with every block it sends. */
+    void assignContributor(int serial) {
+        this.contributor = serial;
+    }
+
+    int contributor() {
+        return contributor;
+    }
+
     byte[] remotePeerId() {
         return peerId;
     }
@@ -1141,12 +1204,29 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     }
 
     /** Where the peer accepts connections: its address for outgoing connections, else from its BEP 10 {@code p}. */
-    InetSocketAddress remoteListenAddress() {
+    @Override
+    public InetSocketAddress remoteListenAddress() {
         return incoming ? remoteListen : address;
     }
 
     boolean isSeed() {
         return haveAll || (pieces != null && pieces.isFull());
+    }
+
+    /** BEP 11 flags for advertising this peer: seed, reachable (we dialed it), prefers encryption, holepunch. */
+    @Override
+    public int pexFlags() {
+        int f = isSeed() ? io.hivemind.bt.wire.ext.PexPeer.SEED : 0;
+        if (!incoming) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.REACHABLE;
+        }
+        if (remoteExtensions != null && Boolean.TRUE.equals(remoteExtensions.encryption())) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.PREFERS_ENCRYPTION;
+        }
+        if (remoteExtensions != null && remoteExtensions.messageId("ut_holepunch") > 0) {
+            f |= io.hivemind.bt.wire.ext.PexPeer.HOLEPUNCH;
+        }
+        return f;
     }
 
     boolean amChoking() {
@@ -1161,7 +1241,7 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
         double progress = pieces == null ? (haveAll ? 1 : 0) : (double) pieces.count() / Math.max(1, pieces.size());
         return new PeerInfo(address, clientName(), incoming, encrypted, progress, down.rate(now), up.rate(now),
                 downloadedBytes, uploadedBytes, amChoking, amInterested, peerChoking, peerInterested,
-                incoming ? "incoming" : "outgoing");
+                torrent.sourceNames(remoteListenAddress(), incoming));
     }
 
     @Override

@@ -18,6 +18,7 @@ final class SessionCounters {
     final LongAdder hashFailures = new LongAdder();
     final LongAdder piecesVerified = new LongAdder();
     final LongAdder wastedBytes = new LongAdder();
+    final LongAdder smartBans = new LongAdder();
     private final AtomicLongArray disconnects = new AtomicLongArray(DisconnectReason.values().length);
 
     void disconnected(DisconnectReason reason) {

@@ -50,7 +50,6 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -85,7 +84,7 @@ final class Torrent implements TorrentHandle {
     final DefaultSession session;
     final EventLoop loop;
     private final InfoHashes infoHashes;
-    private final AddTorrent add;
+    private AddTorrent add; // replaced (new save path) by moveStorage
     final SplittableRandom random = new SplittableRandom();
 
     // metadata
@@ -93,6 +92,12 @@ final class Torrent implements TorrentHandle {
     InfoDictionary info;
     BlockLayout layout;
     MetadataExchange metadataExchange;
+    /** BEP 52 piece layers being fetched for a v2 magnet (null otherwise). */
+    PieceLayerFetch layerFetch;
+    /** BEP 52 piece layers served to v2 downloaders. */
+    final PieceLayerServer layerServer = new PieceLayerServer();
+    /** BEP 11 peer exchange. */
+    final TorrentPex pex = new TorrentPex(this, PexManager.Config.DEFAULT);
     private final MagnetLink magnet;
     private String name;
 
@@ -100,8 +105,17 @@ final class Torrent implements TorrentHandle {
     private volatile TorrentState state;
     private String errorMessage;
     private boolean paused;
+    /** Stopped by the session queue (auto-managed torrents wait for a slot); peers and trackers are off. */
+    private boolean queued;
+    private volatile int queueId = -1;
+    private volatile int queuePosition = -1;
+    private volatile QueueSnapshot queueSnapshot;
+    private long startedAtNanos;
+    private long seedingNanos;
+    private long seedingSince = -1;
     private boolean checking;
     private boolean shuttingDown;
+    private boolean recheckAll; // the next openStorage ignores resume data (moveStorage without data)
     PiecePicker picker;
     TorrentStorage storage;
     Choker choker;
@@ -119,6 +133,7 @@ final class Torrent implements TorrentHandle {
     /** Peers that hung up on our MSE handshake: dialled in plaintext from then on (when the policy allows). */
     private final Set<InetSocketAddress> plaintextOnly = new HashSet<>();
     private final Set<PeerConnection> pendingAttach = new HashSet<>();
+    final SmartBan smartBan = new SmartBan(this);
 
     // rates and totals
     final RateEstimator downRate;
@@ -135,10 +150,12 @@ final class Torrent implements TorrentHandle {
 
     // trackers, resume, timers
     private TrackerSession trackers;
+    private boolean trackersStarted;
     private volatile List<TrackerStatus> trackerStatus = List.of();
     private ResumeStore resumeStore;
     private ResumeData resume;
     private boolean resumeDirty;
+    private CompletableFuture<Void> resumeSaving = CompletableFuture.completedFuture(null); // saves run one at a time
     private long lastResumeSave;
     private long addedTime;
     private long completedTime = -1;
@@ -146,6 +163,7 @@ final class Torrent implements TorrentHandle {
     private long lastChoke = Long.MIN_VALUE;
     private long nextDhtLookup = Long.MIN_VALUE;
     private boolean dhtLookupRunning;
+    private int dhtEmptyLookups;
     private final CompletableFuture<TorrentHandle> completion = new CompletableFuture<>();
     private final CompletableFuture<Metainfo> metadataFuture = new CompletableFuture<>();
     private final IntList scratch = new IntList();
@@ -170,8 +188,10 @@ final class Torrent implements TorrentHandle {
         this.downBucket = TokenBucket.ofRate(downloadLimit, now);
         this.maxConnections = add.maxConnections();
         this.paused = add.paused();
-        this.state = add.paused() ? TorrentState.PAUSED
+        this.queued = add.autoManaged();
+        this.state = add.paused() ? TorrentState.PAUSED : add.autoManaged() ? TorrentState.QUEUED
                 : metainfo == null ? TorrentState.DOWNLOADING_METADATA : TorrentState.CHECKING;
+        this.queueSnapshot = new QueueSnapshot(-1, add.autoManaged(), false, false, false, 0, 0, now, 0, 0, 0, 0);
         this.addedTime = Instant.now().getEpochSecond();
         SessionSettings s = session.settings();
         if (s.stateDirectory() != null) {
@@ -200,6 +220,7 @@ final class Torrent implements TorrentHandle {
                 } else {
                     metadataExchange = new MetadataExchange(this, infoHashes, session.settings());
                     startTrackers();
+                    goActive();
                 }
                 f.complete(null);
             } catch (RuntimeException e) {
@@ -245,6 +266,12 @@ final class Torrent implements TorrentHandle {
         openStorage();
     }
 
+    /** A v2 magnet's piece layers are all in ({@link PieceLayerFetch}): continue as with any metadata. */
+    void layersArrived(Metainfo full) {
+        layerFetch = null;
+        metadataArrived(full);
+    }
+
     /**
      * Piece priorities from file priorities: a piece gets the highest priority of the files it holds bytes of
      * (pad files excluded), in the torrent's piece space (which, for v2, aligns files to pieces).
@@ -267,8 +294,8 @@ final class Torrent implements TorrentHandle {
     }
 
     private void openStorage() {
-        setState(paused ? TorrentState.PAUSED : TorrentState.CHECKING);
         checking = true;
+        setState(runningState());
         SessionSettings s = session.settings();
         StoreSpec spec = StoreSpec.builder(info, add.savePath())
                 .hashes(PieceHashes.of(metainfo))
@@ -294,7 +321,8 @@ final class Torrent implements TorrentHandle {
             addedTime = loaded.addedTime();
             completedTime = loaded.completedTime();
         }
-        ResumeData startWith = loaded;
+        ResumeData startWith = recheckAll ? null : loaded;
+        recheckAll = false;
         session.storage().openAsync(spec).whenComplete((ts, err) -> {
             if (err != null) {
                 fail("cannot open storage: " + rootMessage(err));
@@ -325,29 +353,35 @@ final class Torrent implements TorrentHandle {
         if (shuttingDown) {
             return;
         }
-        for (int i = verified.nextSet(0); i >= 0; i = verified.nextSet(i + 1)) {
-            picker.pieceVerified(i);
+        for (int i = 0; i < info.pieceCount(); i++) { // the picker may have pieces already (after moveStorage)
+            if (verified.get(i) && !picker.hasPiece(i)) {
+                picker.pieceVerified(i);
+            } else if (!verified.get(i) && picker.hasPiece(i)) {
+                picker.pieceLost(i);
+            }
         }
         resume = ResumeData.initial(infoHashes.wireId(), info.pieceCount(), info.files().size(),
                 add.savePath().toString(), addedTime);
         resumeDirty = true;
-        if (paused) {
-            setState(TorrentState.PAUSED);
-            return;
-        }
         if (picker.isDone()) {
             finished(false);
         } else {
-            setState(TorrentState.DOWNLOADING);
+            setState(runningState());
         }
+        if (!active()) {
+            saveResume();
+            return;
+        }
+        startTrackers();
         for (PeerConnection p : peers) {
             p.torrentReady();
         }
+        goActive();
         saveResume();
     }
 
     private void finished(boolean announce) {
-        setState(TorrentState.SEEDING);
+        setState(runningState());
         if (completedTime < 0) {
             completedTime = Instant.now().getEpochSecond();
         }
@@ -375,7 +409,7 @@ final class Torrent implements TorrentHandle {
         if (s.status() == StorageState.Status.OK) {
             if (state == TorrentState.ERROR) {
                 errorMessage = null;
-                setState(picker != null && picker.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
+                setState(runningState());
             }
             return;
         }
@@ -407,6 +441,28 @@ final class Torrent implements TorrentHandle {
         return state;
     }
 
+    /** The state the torrent is in when no error holds it: paused, queued, fetching metadata, checking, or active. */
+    private TorrentState runningState() {
+        if (paused) {
+            return TorrentState.PAUSED;
+        }
+        if (checking) {
+            return TorrentState.CHECKING;
+        }
+        if (queued) {
+            return TorrentState.QUEUED;
+        }
+        if (info == null) {
+            return TorrentState.DOWNLOADING_METADATA;
+        }
+        return picker != null && picker.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING;
+    }
+
+    /** Connecting, announcing and trading: neither paused by the user nor waiting in the queue. */
+    private boolean active() {
+        return !paused && !queued && !shuttingDown;
+    }
+
     boolean isPrivate() {
         return info != null ? info.isPrivate() : metainfo != null && metainfo.info().isPrivate();
     }
@@ -431,6 +487,9 @@ final class Torrent implements TorrentHandle {
 
     private void startTrackers() {
         if (trackers != null) {
+            if (!paused) {
+                trackers.start(); // built while paused (added paused, or resumed during the check): start it now
+            }
             return;
         }
         List<List<String>> tiers = new ArrayList<>();
@@ -463,9 +522,7 @@ final class Torrent implements TorrentHandle {
                 .onPeers(this::trackerPeers)
                 .onStatus(s -> trackerStatus = s)
                 .build();
-        if (!paused) {
-            trackers.start();
-        }
+        trackersStarted = false;
     }
 
     private TrackerSession.Progress trackerProgress() {
@@ -516,6 +573,26 @@ final class Torrent implements TorrentHandle {
         return candidates.add(a, source, session.now());
     }
 
+    /**
+     * How we learned of a peer, for {@link io.hivemind.bt.client.PeerInfo#source()}: the candidate list's sources
+     * ({@code manual}, {@code resume}, {@code lsd}, {@code tracker}, {@code pex}, {@code dht}) joined by commas, or
+     * {@code incoming} for a peer known only because it connected to us.
+     */
+    String sourceNames(InetSocketAddress listen, boolean incoming) {
+        int s = listen == null ? 0 : candidates.sources(listen) & ~PeerCandidateList.SOURCE_INCOMING;
+        if (s == 0) {
+            return incoming ? "incoming" : "manual";
+        }
+        String[] names = {"manual", "resume", "lsd", "tracker", "pex", "dht"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if ((s & (1 << i)) != 0) {
+                sb.append(sb.isEmpty() ? "" : ",").append(names[i]);
+            }
+        }
+        return sb.toString();
+    }
+
     private int maxConnections() {
         int m = session.settings().maxConnectionsPerTorrent();
         return maxConnections > 0 ? Math.min(maxConnections, m) : m;
@@ -527,7 +604,7 @@ final class Torrent implements TorrentHandle {
      * the {@link PeerCandidateList}'s.
      */
     void connectCandidates() {
-        if (paused || shuttingDown || state == TorrentState.ERROR || session.isClosed()) {
+        if (!active() || state == TorrentState.ERROR || session.isClosed()) {
             return;
         }
         SessionSettings s = session.settings();
@@ -560,7 +637,7 @@ final class Torrent implements TorrentHandle {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        PeerChannels.initOutgoing(ch, conn, outgoingInfoHashes(),
+                        PeerChannels.initOutgoing(ch, session, conn, outgoingInfoHashes(),
                                 plaintextOnly.contains(a) ? null : session.mseConfig(), infoHashes.wireId());
                     }
                 });
@@ -591,6 +668,22 @@ final class Torrent implements TorrentHandle {
         }
     }
 
+    private boolean isConnectedTo(InetSocketAddress a) {
+        for (PeerConnection p : peers) {
+            if (a.equals(p.remoteListenAddress()) || a.equals(p.address())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Never dial this address again (smart ban). */
+    void banAddress(InetSocketAddress a) {
+        if (a != null) {
+            candidates.ban(a, session.now());
+        }
+    }
+
     /** An outgoing connection ended before (or was refused at) the handshake: the dial counts as failed. */
     void dialEnded(InetSocketAddress a) {
         candidates.dialFailed(a, session.now());
@@ -598,7 +691,7 @@ final class Torrent implements TorrentHandle {
 
     /** Called on the loop when a connection finished its handshake; returns the refusal reason or null. */
     DisconnectReason attach(PeerConnection p) {
-        if (shuttingDown || paused) {
+        if (!active()) {
             return DisconnectReason.LOCAL_CLOSE;
         }
         InetSocketAddress listen = p.remoteListenAddress();
@@ -614,6 +707,10 @@ final class Torrent implements TorrentHandle {
                 return DisconnectReason.DUPLICATE_PEER;
             }
         }
+        DisconnectReason banned = smartBan.admit(p);
+        if (banned != null) {
+            return banned;
+        }
         if (peers.size() >= maxConnections()
                 || session.connectionCount().get() >= session.settings().connectionsLimit()) {
             return DisconnectReason.TOO_MANY_CONNECTIONS;
@@ -624,6 +721,7 @@ final class Torrent implements TorrentHandle {
         int id = allocateId(p);
         p.assignId(id);
         peers.add(p);
+        smartBan.attached(p);
         session.connectionCount().incrementAndGet();
         session.publish(new Event.PeerConnected(now, infoHashes, p.address(), p.clientName(), p.incoming()));
         return null;
@@ -656,6 +754,7 @@ final class Torrent implements TorrentHandle {
             picker.peerGone(p.id());
             p.releaseAvailability(picker);
         }
+        smartBan.detached(p);
         if (seeding != null) {
             seeding.peerGone(p.id());
         }
@@ -683,7 +782,7 @@ final class Torrent implements TorrentHandle {
         if (b != null) {
             return b;
         }
-        b = storage.begin(piece);
+        b = storage.begin(piece, smartBan.wantsBlockHashes(piece));
         if (b == null) {
             if (!memoryStarved) {
                 memoryStarved = true;
@@ -692,6 +791,7 @@ final class Torrent implements TorrentHandle {
             return null;
         }
         inFlight.put(piece, b);
+        smartBan.begun(b);
         PieceBuffer started = b;
         b.result().whenComplete((r, e) -> pieceDone(started, r, e));
         return b;
@@ -713,26 +813,26 @@ final class Torrent implements TorrentHandle {
     }
 
     private void pieceDone(PieceBuffer b, PieceResult r, Throwable e) {
-        inFlight.remove(b.piece());
+        long attempt = smartBan.ended(b);
+        boolean current = inFlight.get(b.piece()) == b; // smart ban may have abandoned it and begun the piece again
+        if (current) {
+            inFlight.remove(b.piece());
+        }
         if (e != null) {
             picker.pieceFailed(b.piece());
             LOG.log(System.Logger.Level.WARNING, "piece {0} of {1}: {2}", b.piece(), name, e.toString());
             return;
         }
         switch (r) {
-            case PieceResult.Verified v -> pieceVerified(v.piece());
+            case PieceResult.Verified v -> {
+                pieceVerified(v.piece());
+                smartBan.pieceVerified(v);
+            }
             case PieceResult.HashFailed f -> {
                 picker.pieceFailed(f.piece());
                 session.counters().hashFailures.increment();
                 session.counters().wastedBytes.add(info.pieceSize(f.piece()));
-                List<InetSocketAddress> who = new ArrayList<>();
-                for (int id : f.peers()) {
-                    PeerConnection p = peerById(id);
-                    if (p != null) {
-                        who.add(p.address());
-                        p.hashFailed();
-                    }
-                }
+                List<InetSocketAddress> who = smartBan.pieceFailed(f, attempt);
                 session.publish(new Event.HashFailed(session.now(), infoHashes, f.piece(), who));
             }
             case PieceResult.IoFailed f -> {
@@ -741,7 +841,7 @@ final class Torrent implements TorrentHandle {
                 LOG.log(System.Logger.Level.WARNING, "{0}: write of piece {1} failed: {2}", name, f.piece(), se.getMessage());
             }
             case PieceResult.Abandoned a -> {
-                if (!shuttingDown && picker != null && !picker.hasPiece(a.piece())) {
+                if (current && !shuttingDown && picker != null && !picker.hasPiece(a.piece())) {
                     picker.pieceFailed(a.piece());
                 }
             }
@@ -836,6 +936,7 @@ final class Torrent implements TorrentHandle {
         }
         long now = session.now();
         try {
+            publishQueueSnapshot(now);
             for (int i = peers.size() - 1; i >= 0; i--) {
                 peers.get(i).tick(now);
             }
@@ -845,7 +946,11 @@ final class Torrent implements TorrentHandle {
             if (metadataExchange != null) {
                 metadataExchange.tick(now);
             }
-            if (!paused && !dhtLookupRunning && (nextDhtLookup == Long.MIN_VALUE || now >= nextDhtLookup)) {
+            pex.tick(now);
+            if (layerFetch != null) {
+                layerFetch.tick(now);
+            }
+            if (active() && !dhtLookupRunning && (nextDhtLookup == Long.MIN_VALUE || now >= nextDhtLookup)) {
                 dhtLookup(now);
             }
             connectCandidates();
@@ -859,7 +964,8 @@ final class Torrent implements TorrentHandle {
 
     /**
      * BEP 5: looks the torrent up in the DHT and announces our port, every 5 minutes while it lacks data (and at
-     * start), every 15 minutes when seeding. Hybrid torrents are looked up under both info-hashes (BEP 52).
+     * start), every 15 minutes when seeding; sooner while the DHT is still empty, and while a downloading torrent has
+     * found nobody (10 s, doubling up to 5 minutes). Hybrid torrents are looked up under both info-hashes (BEP 52).
      * Private torrents never use the DHT (BEP 27).
      */
     private void dhtLookup(long now) {
@@ -878,10 +984,14 @@ final class Torrent implements TorrentHandle {
         }
         List<CompletableFuture<?>> all = new ArrayList<>();
         int[] accepted = new int[1];
+        int[] found = new int[1];
         for (byte[] id : ids) {
             io.hivemind.bt.dht.NodeId target = io.hivemind.bt.dht.NodeId.of(id);
-            all.add(dht.getPeers(target).thenAcceptAsync(found -> {
-                for (InetSocketAddress a : found) {
+            all.add(dht.getPeers(target).thenAcceptAsync(peersFound -> {
+                for (InetSocketAddress a : peersFound) {
+                    if (!session.listenAddresses().contains(a)) {
+                        found[0]++;
+                    }
                     addCandidate(a, PeerCandidateList.SOURCE_DHT);
                 }
                 connectCandidates();
@@ -893,6 +1003,13 @@ final class Torrent implements TorrentHandle {
             if (accepted[0] == 0) {
                 // the DHT was still empty (bootstrap under way): try again soon rather than in minutes
                 nextDhtLookup = Math.min(nextDhtLookup, session.now() + TimeUnit.SECONDS.toNanos(5));
+            } else if (found[0] == 0 && peers.isEmpty() && state != TorrentState.SEEDING) {
+                // nobody yet: a swarm that is just forming announces soon; look again after 10 s, 20 s, … 5 min
+                long wait = Math.min(TimeUnit.MINUTES.toNanos(5), TimeUnit.SECONDS.toNanos(10) << Math.min(dhtEmptyLookups, 5));
+                dhtEmptyLookups++;
+                nextDhtLookup = Math.min(nextDhtLookup, session.now() + wait);
+            } else {
+                dhtEmptyLookups = 0;
             }
         }, loop);
     }
@@ -973,15 +1090,19 @@ final class Torrent implements TorrentHandle {
         ResumeData data = new ResumeData(resume.infoHash(), picker.have(), resume.files(), resume.partFile(),
                 uploadedBase + uploaded, downloadedBase + downloaded, filePriorities, add.savePath().toString(),
                 addedTime, completedTime);
-        return storage.saveResume(resumeStore, infoHashes.wireIdHex(), data).handle((r, e) -> {
-            if (e != null) {
-                resumeDirty = true;
-                LOG.log(System.Logger.Level.WARNING, "saving resume data of {0} failed: {1}", name, rootMessage(e));
-            } else {
-                resume = r;
-            }
-            return null;
-        });
+        // two saves at once would race on the same temporary file: each waits for the one before
+        TorrentStorage s = storage;
+        resumeSaving = resumeSaving.thenCompose(v -> s.saveResume(resumeStore, infoHashes.wireIdHex(), data))
+                .handle((r, e) -> {
+                    if (e != null) {
+                        resumeDirty = true;
+                        LOG.log(System.Logger.Level.WARNING, "saving resume data of {0} failed: {1}", name, rootMessage(e));
+                    } else {
+                        resume = r;
+                    }
+                    return null;
+                });
+        return resumeSaving;
     }
 
     // ---- shutdown -------------------------------------------------------------------------------------------------
@@ -1044,23 +1165,7 @@ final class Torrent implements TorrentHandle {
     }
 
     private void deleteFiles() {
-        Path root = add.savePath();
-        for (FileEntry f : info.files()) {
-            if (f.isPad()) {
-                continue;
-            }
-            Path p = info.isSingleFile() ? root.resolve(f.path().get(0)) : root.resolve(info.name());
-            if (!info.isSingleFile()) {
-                for (String c : f.path()) {
-                    p = p.resolve(c);
-                }
-            }
-            try {
-                Files.deleteIfExists(p);
-            } catch (java.io.IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot delete {0}: {1}", p, e.getMessage());
-            }
-        }
+        StorageMover.delete(info, infoHashes.wireIdHex(), add.savePath());
     }
 
     // ---- TorrentHandle --------------------------------------------------------------------------------------------
@@ -1136,7 +1241,7 @@ final class Torrent implements TorrentHandle {
                     t.seeders(), t.leechers()));
         }
         return new TorrentStatus(infoHashes, name, state, progress, wanted, done, downRateNow, upRate.rate(now),
-                downloadedBase + downloaded, uploadedBase + uploaded, eta, peers.size(), seeds, pieces, have, -1,
+                downloadedBase + downloaded, uploadedBase + uploaded, eta, peers.size(), seeds, pieces, have, queuePosition,
                 errorMessage, files, ts, add.savePath().toString());
     }
 
@@ -1164,9 +1269,7 @@ final class Torrent implements TorrentHandle {
                 trackers.stop();
                 trackers = null;
             }
-            if (!checking) {
-                setState(TorrentState.PAUSED);
-            }
+            setState(runningState());
             saveResume();
             if (storage != null) {
                 storage.pause();
@@ -1181,19 +1284,15 @@ final class Torrent implements TorrentHandle {
                 return;
             }
             paused = false;
+            setState(runningState());
             if (checking) {
                 return;
             }
-            if (info == null) {
-                setState(TorrentState.DOWNLOADING_METADATA);
-            } else if (storage == null) {
+            if (info != null && storage == null) {
                 openStorage();
                 return;
-            } else {
-                setState(picker.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING);
             }
-            startTrackers();
-            connectCandidates();
+            goActive();
         });
     }
 
@@ -1225,12 +1324,10 @@ final class Torrent implements TorrentHandle {
                 }
                 errorMessage = null;
                 resumeDirty = true;
-                if (paused) {
-                    setState(TorrentState.PAUSED);
-                } else if (picker.isDone()) {
+                if (picker.isDone()) {
                     finished(false);
                 } else {
-                    setState(TorrentState.DOWNLOADING);
+                    setState(runningState());
                 }
             });
         });
@@ -1248,6 +1345,9 @@ final class Torrent implements TorrentHandle {
     @Override
     public CompletableFuture<Void> connectPeer(InetSocketAddress peer) {
         return post(() -> {
+            if (!isConnectedTo(peer)) {
+                candidates.remove(peer); // an explicit request dials now, whatever back-off an earlier failure set
+            }
             addCandidate(peer, PeerCandidateList.SOURCE_MANUAL);
             connectCandidates();
         });
@@ -1297,6 +1397,70 @@ final class Torrent implements TorrentHandle {
         });
     }
 
+    /**
+     * Closes the storage (peers disconnected, open pieces abandoned, resume data saved), moves the files with a
+     * {@link StorageMover} off the loop unless {@code moveData} is false, then reopens the storage at the new path:
+     * CHECKING meanwhile, resume data trusted after a move, a full recheck when pointed at data already there. A
+     * failed move reopens the storage where it was and fails the future.
+     */
+    @Override
+    public CompletableFuture<Void> moveStorage(Path newSavePath, boolean moveData) {
+        Path to = newSavePath.toAbsolutePath().normalize();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        post(() -> {
+            if (checking || shuttingDown) {
+                throw new ClientException(name + " is being checked or moved; try again when it is done");
+            }
+            Path from = add.savePath().toAbsolutePath().normalize();
+            if (from.equals(to)) {
+                done.complete(null);
+                return;
+            }
+            if (info == null || storage == null) { // nothing open: metadata not known yet, or storage failed to open
+                add = add.saveTo(to).seedMode(false);
+                if (info != null && state == TorrentState.ERROR) {
+                    errorMessage = null;
+                    recheckAll = !moveData;
+                    openStorage();
+                }
+                done.complete(null);
+                return;
+            }
+            checking = true;
+            setState(TorrentState.CHECKING);
+            for (PeerConnection p : new ArrayList<>(peers)) {
+                p.close(DisconnectReason.LOCAL_CLOSE);
+            }
+            for (PieceBuffer b : new ArrayList<>(inFlight.values())) {
+                b.abandon();
+            }
+            inFlight.clear();
+            saveResume().thenCompose(v -> {
+                storage.close();
+                storage = null;
+                return moveData ? StorageMover.moveAsync(info, infoHashes.wireIdHex(), from, to)
+                        : CompletableFuture.<Void>completedFuture(null);
+            }).whenCompleteAsync((v, e) -> {
+                if (e == null) {
+                    add = add.saveTo(to).seedMode(false);
+                    recheckAll = !moveData;
+                }
+                if (!shuttingDown) {
+                    openStorage();
+                }
+                if (e == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e);
+                }
+            }, loop);
+        }).exceptionally(e -> {
+            done.completeExceptionally(e);
+            return null;
+        });
+        return done;
+    }
+
     @Override
     public CompletableFuture<Void> setSequential(boolean sequential) {
         return post(() -> {
@@ -1318,6 +1482,15 @@ final class Torrent implements TorrentHandle {
             f.complete(out);
         });
         return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> setQueuePosition(int position) {
+        if (position < 0) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("negative queue position " + position));
+        }
+        session.queue().setPosition(this, position);
+        return CompletableFuture.completedFuture(null);
     }
 
     CompletableFuture<Void> settingsChanged() {
@@ -1394,6 +1567,113 @@ final class Torrent implements TorrentHandle {
     IntList scratch() {
         scratch.clear();
         return scratch;
+    }
+
+    // ---- queue ---------------------------------------------------------------------------------------------------
+
+    /** Starts trading if the torrent may: trackers, DHT, connections, and peers told what we have. */
+    private void goActive() {
+        if (!active() || checking) {
+            return;
+        }
+        if (startedAtNanos == 0 || state == TorrentState.QUEUED || state == TorrentState.PAUSED) {
+            startedAtNanos = session.now();
+        }
+        setState(runningState());
+        if (trackers == null) {
+            startTrackers();
+        }
+        if (trackers != null && !trackersStarted) {
+            trackersStarted = true;
+            trackers.start();
+        }
+        nextDhtLookup = Long.MIN_VALUE;
+        connectCandidates();
+    }
+
+    /** The queue gives this torrent a slot. */
+    void queueStart() {
+        loop.execute(() -> {
+            if (!queued || shuttingDown) {
+                return;
+            }
+            queued = false;
+            setState(runningState());
+            goActive();
+        });
+    }
+
+    /** The queue takes the slot away: peers closed, trackers told we stopped, state QUEUED. */
+    void queueStop() {
+        loop.execute(() -> {
+            if (queued || shuttingDown) {
+                return;
+            }
+            queued = true;
+            for (PeerConnection p : new ArrayList<>(peers)) {
+                p.close(DisconnectReason.LOCAL_CLOSE);
+            }
+            if (trackers != null) {
+                trackers.stop();
+                trackers = null;
+            }
+            setState(runningState());
+        });
+    }
+
+    /** A seed reached the session's share-ratio or seed-time limit: pause it. */
+    void shareLimitReached() {
+        pause();
+    }
+
+    int queueId() {
+        return queueId;
+    }
+
+    void queueId(int id) {
+        queueId = id;
+        QueueSnapshot q = queueSnapshot;
+        queueSnapshot = new QueueSnapshot(id, q.autoManaged(), q.running(), q.finished(), q.hasError(), q.downloadRate(),
+                q.uploadRate(), q.startedAtNanos(), q.totalDownloaded(), q.totalUploaded(), q.wantedBytes(),
+                q.seedingTimeNanos());
+    }
+
+    void queuePosition(int position) {
+        queuePosition = position;
+    }
+
+    QueueSnapshot queueView() {
+        return queueSnapshot;
+    }
+
+    /** Refreshes the snapshot the session queue reads from another loop. */
+    private void publishQueueSnapshot(long now) {
+        boolean seeding = state == TorrentState.SEEDING;
+        if (seeding && seedingSince < 0) {
+            seedingSince = now;
+        } else if (!seeding && seedingSince >= 0) {
+            seedingNanos += now - seedingSince;
+            seedingSince = -1;
+        }
+        long wanted = 0;
+        if (info != null) {
+            for (FileEntry f : info.files()) {
+                if (!f.isPad() && filePriorities[f.index()] > 0) {
+                    wanted += f.length();
+                }
+            }
+        }
+        queueSnapshot = new QueueSnapshot(queueId, add.autoManaged(), !queued && !paused, picker != null && picker.isDone(),
+                state == TorrentState.ERROR, downRate.rate(now), upRate.rate(now), startedAtNanos,
+                downloadedBase + downloaded, uploadedBase + uploaded, wanted,
+                seedingNanos + (seedingSince >= 0 ? now - seedingSince : 0));
+    }
+
+    /** An immutable view of a torrent for {@link SessionQueue}. */
+    record QueueSnapshot(int torrentId, boolean autoManaged, boolean running, boolean finished, boolean hasError,
+                         long downloadRate, long uploadRate, long startedAtNanos, long totalDownloaded,
+                         long totalUploaded, long wantedBytes, long seedingTimeNanos)
+            implements io.hivemind.bt.client.core.queue.QueuedTorrentView {
     }
 
     @Override

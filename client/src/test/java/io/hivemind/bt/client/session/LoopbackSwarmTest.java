@@ -53,6 +53,26 @@ class LoopbackSwarmTest {
         }
     }
 
+    /** The same swarm over each network transport (issue 5: the same tests pass on io_uring, epoll and NIO). */
+    @ParameterizedTest
+    @EnumSource(value = SessionSettings.TransportKind.class, names = {"IO_URING", "EPOLL", "NIO"})
+    void everyTransportCarriesTheSwarm(SessionSettings.TransportKind transport, @TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.hivemind.bt.client.net.Transport.isAvailable(transport),
+                transport + " is not available on this kernel");
+        Path data = tmp.resolve("seed");
+        writeRandom(data.resolve("x.bin"), 2 * 1024 * 1024 + 99, 5);
+        Metainfo mi = TorrentCreator.builder(data.resolve("x.bin")).pieceLength(64 * 1024).build().create();
+        SessionSettings s = settings().transport(transport).build();
+        try (Session seeder = Session.builder().settings(s).build(); Session dl = Session.builder().settings(s).build()) {
+            assertEquals(transport.name().toLowerCase(java.util.Locale.ROOT).replace("_", "_"), seeder.stats().transport());
+            seeder.add(AddTorrent.metainfo(mi).saveTo(data)).get(10, TimeUnit.SECONDS).completion().get(30, TimeUnit.SECONDS);
+            TorrentHandle h = dl.add(AddTorrent.metainfo(mi).saveTo(tmp.resolve("dl")).peers(seeder.listenAddresses()))
+                    .get(10, TimeUnit.SECONDS);
+            h.completion().get(60, TimeUnit.SECONDS);
+            assertArrayEquals(Files.readAllBytes(data.resolve("x.bin")), Files.readAllBytes(tmp.resolve("dl/x.bin")));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TorrentVersion.class)
     void oneSeederFiveDownloaders(TorrentVersion version, @TempDir Path tmp) throws Exception {

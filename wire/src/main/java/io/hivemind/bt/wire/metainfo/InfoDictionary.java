@@ -68,7 +68,11 @@ public final class InfoDictionary {
         }
     }
 
-    /** The suggested name of the file (single-file) or root directory (multi-file), sanitised. */
+    /**
+     * The suggested name of the file (single-file) or root directory (multi-file), sanitised. For a v2-only
+     * single-file torrent it is the file's name from the file tree, as libtorrent names it (BEP 52 calls the
+     * {@code name} key advisory).
+     */
     public String name() {
         return name;
     }

@@ -42,7 +42,7 @@ class TorrentCreatorConformanceTest {
                 out.add(Arguments.of(fixture, kind, 64 * 1024L));
             }
             out.add(Arguments.of("big", kind, 16 * 1024L));
-            out.add(Arguments.of("big", kind, 8L << 20)); // pieces larger than the 4 MiB read buffer
+            out.add(Arguments.of("big", kind, 8L << 20)); // pieces larger than the 1 MiB read buffer
         }
         return out.stream();
     }

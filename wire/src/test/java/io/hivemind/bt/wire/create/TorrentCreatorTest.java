@@ -118,6 +118,22 @@ class TorrentCreatorTest {
         assertEquals(13L << 20, calls.getLast()[1]);
     }
 
+    /** v2 alignment gaps are not hashed, so they are not counted either: progress still ends at its total. */
+    @Test
+    void v2ProgressEndsAtTheTotal() throws IOException {
+        Path root = tmp.resolve("v2");
+        TestTrees.file(root.resolve("a"), 5_000_001);
+        TestTrees.file(root.resolve("b"), 3);
+        long[] last = new long[2];
+        TorrentCreator.builder(root).version(TorrentVersion.V2).pieceLength(1 << 20)
+                .progress((done, total) -> {
+                    last[0] = done;
+                    last[1] = total;
+                }).build().create();
+        assertEquals(5_000_004, last[0]);
+        assertEquals(last[1], last[0]);
+    }
+
     @Test
     void automaticPieceLengthFollowsLibtorrentsTable() {
         assertEquals(16 * 1024, TorrentCreator.autoPieceLength(1));

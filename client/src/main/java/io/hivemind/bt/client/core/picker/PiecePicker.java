@@ -36,6 +36,11 @@ import java.util.random.RandomGenerator;
  * up to {@link Config#endgameMaxRequesters()} requesters per block. A peer that chokes us gets blocks only from
  * its BEP 6 allowed-fast set.
  *
+ * <p>Smart ban support: a peer put on <i>parole</i> ({@link #setParole}, after it contributed to a piece that failed
+ * its hash) downloads whole pieces of its own, which nobody else touches, the way libtorrent's parole mode does; so
+ * if such a piece fails, its one contributor is the liar. {@link #taintedPieces} lists the shared pieces it had
+ * already delivered blocks to.
+ *
  * <p>For peers holding few of the fresh pieces, scanning buckets would visit many pieces the peer lacks, so the
  * picker instead walks the peer's bitfield ANDed with a per-priority fresh bitfield, starting at a random word
  * (ties go to the first found, so they are spread without a random draw per piece) and stopping early at a
@@ -156,6 +161,10 @@ public final class PiecePicker implements PieceAvailability {
     // endgame: extra requesters beyond blockPeer, as (flat block, peer) pairs
     private final IntList dupBlock = new IntList();
     private final IntList dupPeer = new IntList();
+    // smart-ban parole: peers that may only download pieces of their own; a slot's owner, or -1
+    private long[] parole = new long[1];
+    private int paroleCount;
+    private int[] slotOwner;
 
     public PiecePicker(BlockLayout layout, RandomGenerator random) {
         this(layout, random, Config.DEFAULT);
@@ -402,6 +411,7 @@ public final class PiecePicker implements PieceAvailability {
             throw new IllegalArgumentException("peer id " + peerId);
         }
         int want = maxBlocks;
+        boolean onParole = onParole(peerId);
         if (peer.chokingUs()) {
             for (int i = 0, n = peer.allowedFastCount(); i < n && want > 0; i++) {
                 want -= takeFromPiece(peer.allowedFast(i), has, peerId, want, 0, nowNanos, out);
@@ -421,12 +431,12 @@ public final class PiecePicker implements PieceAvailability {
             if (p < 0) {
                 break;
             }
-            want -= takeBlocks(startPiece(p, nowNanos), peerId, want, nowNanos, out);
+            want -= takeBlocks(startPiece(p, nowNanos, peerId), peerId, want, nowNanos, out);
         }
         if (want > 0 && top > PRIORITY_LOW) {
             want = takeFromOpen(has, peerId, want, PRIORITY_LOW, nowNanos, out);
         }
-        if (want > 0 && freshCount == 0 && openHead < 0) {
+        if (want > 0 && freshCount == 0 && !onParole && !hasOpenFor(peerId)) {
             want -= endgamePick(has, peerId, want, nowNanos, out);
         }
         return maxBlocks - want;
@@ -456,7 +466,7 @@ public final class PiecePicker implements PieceAvailability {
                 if (p < 0 || avail[p] > 0) {
                     break;
                 }
-                want -= takeBlocks(startPiece(p, now), peerId, want, now, out);
+                want -= takeBlocks(startPiece(p, now, peerId), peerId, want, now, out);
             }
         }
         return want;
@@ -480,7 +490,7 @@ public final class PiecePicker implements PieceAvailability {
         for (int s = openHead; s >= 0 && want > 0; ) {
             int next = openNext[s];
             int p = slotPiece[s];
-            if (priority[p] >= minPriority && has.get(p)) {
+            if (priority[p] >= minPriority && has.get(p) && mayTake(s, peerId)) {
                 want -= takeBlocks(s, peerId, want, now, out);
             }
             s = next;
@@ -495,10 +505,10 @@ public final class PiecePicker implements PieceAvailability {
         }
         int s = pieceSlot[p];
         if (s >= 0) {
-            return slotOpen[s] ? takeBlocks(s, peerId, want, now, out) : 0;
+            return slotOpen[s] && mayTake(s, peerId) ? takeBlocks(s, peerId, want, now, out) : 0;
         }
         if (keyOf[p] >= 0) {
-            return takeBlocks(startPiece(p, now), peerId, want, now, out);
+            return takeBlocks(startPiece(p, now, peerId), peerId, want, now, out);
         }
         return 0;
     }
@@ -613,7 +623,7 @@ public final class PiecePicker implements PieceAvailability {
         for (int level = 1; level < endgameMaxRequesters && taken < want; level++) {
             for (int s = 0; s < slotHigh && taken < want; s++) {
                 int p = slotPiece[s];
-                if (p < 0 || priority[p] == 0 || !has.get(p)) {
+                if (p < 0 || priority[p] == 0 || !has.get(p) || slotOwner[s] >= 0) {
                     continue;
                 }
                 int base = s * stride;
@@ -648,11 +658,15 @@ public final class PiecePicker implements PieceAvailability {
             return BlockResult.DUPLICATE;
         }
         int s = pieceSlot[p];
+        boolean paroled = paroleCount > 0 && onParole(peerId);
+        if (s >= 0 && slotOwner[s] >= 0 ? slotOwner[s] != peerId : paroled) {
+            return BlockResult.UNWANTED; // parole: an owned piece takes blocks from its owner only, a paroled peer only gives to its own
+        }
         if (s < 0) {
             if (priority[p] == 0) {
                 return BlockResult.UNWANTED;
             }
-            s = startPiece(p, nowNanos);
+            s = startPiece(p, nowNanos, -1);
         }
         int b = block - slotFirst[s];
         int i = s * stride + b;
@@ -716,11 +730,17 @@ public final class PiecePicker implements PieceAvailability {
         if (s < 0) {
             return false;
         }
+        if (slotOwner[s] == peerId) {
+            slotOwner[s] = -1; // the owner will not finish it: others may (see setParole)
+        }
         return removeRequester(s, block - slotFirst[s], block, peerId);
     }
 
     /** A peer disconnected: every block it had requested is released. Returns how many. */
     public int peerGone(int peerId) {
+        if (paroleCount > 0 && onParole(peerId)) {
+            setParole(peerId, false, null);
+        }
         int n = 0;
         for (int d = dupPeer.size() - 1; d >= 0; d--) {
             if (dupPeer.get(d) == peerId) {
@@ -787,6 +807,118 @@ public final class PiecePicker implements PieceAvailability {
             }
         }
         return true;
+    }
+
+    // ---------------------------------------------------------------- smart-ban parole
+
+    /**
+     * Puts a peer on parole (smart ban: it contributed to a piece that failed its hash) or lifts it. A peer on parole
+     * only downloads pieces of its own: a fresh piece it starts is <i>owned</i> by it, it gets blocks from no other
+     * piece (no endgame duplicates either), and no other peer gets blocks of its pieces. A piece that then fails has
+     * one contributor, which names the liar. Blocks the peer had requested in pieces it does not own are released and
+     * appended to {@code releasedBlocks} (if not null: cancel them); if they still arrive they are
+     * {@link BlockResult#UNWANTED}. Blocks it already delivered to shared pieces stay: {@link #taintedPieces} finds
+     * them. Lifting parole (or {@link #peerGone}) turns its pieces into ordinary ones. When an owner aborts a request
+     * (choke, reject, timeout) its piece becomes ordinary too, so a stalled owner cannot hold a piece hostage.
+     */
+    public void setParole(int peerId, boolean on, IntList releasedBlocks) {
+        if (peerId < 0) {
+            throw new IllegalArgumentException("peer id " + peerId);
+        }
+        if (on == onParole(peerId)) {
+            return;
+        }
+        int w = peerId >>> 6;
+        if (on) {
+            if (w >= parole.length) {
+                parole = Arrays.copyOf(parole, Math.max(w + 1, parole.length * 2));
+            }
+            parole[w] |= 1L << peerId;
+            paroleCount++;
+            for (int s = 0; s < slotHigh; s++) {
+                if (slotPiece[s] < 0 || slotOwner[s] == peerId) {
+                    continue;
+                }
+                int base = s * stride;
+                for (int b = 0, n = slotBlocks[s]; b < n; b++) {
+                    int i = base + b;
+                    if (blockState[i] == BLOCK_REQUESTED && (blockPeer[i] == peerId
+                            || blockRequesters[i] > 1 && dupIndex(slotFirst[s] + b, peerId) >= 0)) {
+                        int block = slotFirst[s] + b;
+                        if (releasedBlocks != null) {
+                            releasedBlocks.add(block);
+                        }
+                        removeRequester(s, b, block, peerId);
+                        if (slotPiece[s] < 0) {
+                            break; // slot released: the piece is fresh again
+                        }
+                    }
+                }
+            }
+        } else {
+            parole[w] &= ~(1L << peerId);
+            paroleCount--;
+            for (int s = 0; s < slotHigh; s++) {
+                if (slotOwner[s] == peerId) {
+                    slotOwner[s] = -1;
+                }
+            }
+        }
+    }
+
+    /** True if the peer is on parole ({@link #setParole}). */
+    public boolean onParole(int peerId) {
+        int w = peerId >>> 6;
+        return w < parole.length && (parole[w] & (1L << peerId)) != 0;
+    }
+
+    /** The peer that owns a downloading piece (it is on parole), or -1. */
+    public int owner(int piece) {
+        int s = pieceSlot[checkPiece(piece)];
+        return s < 0 ? -1 : slotOwner[s];
+    }
+
+    /**
+     * Appends the downloading pieces that hold a block received from {@code peerId}. When the peer goes on parole
+     * these mix its data with others', so a failure would not say who lied; when it is banned its blocks are suspect.
+     * The session abandons them ({@link #pieceFailed}) so that every piece a suspect touches is its own. Returns how
+     * many.
+     */
+    public int taintedPieces(int peerId, IntList out) {
+        int n = 0;
+        for (int s = 0; s < slotHigh; s++) {
+            if (slotPiece[s] < 0) {
+                continue;
+            }
+            int base = s * stride;
+            for (int b = 0, count = slotBlocks[s]; b < count; b++) {
+                if (blockState[base + b] >= BLOCK_RECEIVED && blockPeer[base + b] == peerId) {
+                    out.add(slotPiece[s]);
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** May {@code peerId} take blocks of slot {@code s}: owned slots are their owner's, a paroled peer takes only its own. */
+    private boolean mayTake(int s, int peerId) {
+        int owner = slotOwner[s];
+        if (owner >= 0) {
+            return owner == peerId;
+        }
+        return paroleCount == 0 || !onParole(peerId);
+    }
+
+    /** True if an open slot exists that {@code peerId} may take blocks of (endgame waits until none is left). */
+    private boolean hasOpenFor(int peerId) {
+        for (int s = openHead; s >= 0; s = openNext[s]) {
+            if (mayTake(s, peerId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- piece events
@@ -1002,7 +1134,8 @@ public final class PiecePicker implements PieceAvailability {
 
     // ---------------------------------------------------------------- slots
 
-    private int startPiece(int p, long now) {
+    /** Starts a fresh piece; a peer on parole ({@code by}) becomes its owner. */
+    private int startPiece(int p, long now, int by) {
         removeFresh(p);
         int s;
         if (!freeSlots.isEmpty()) {
@@ -1027,6 +1160,7 @@ public final class PiecePicker implements PieceAvailability {
         Arrays.fill(blockPeer, base, base + n, -1);
         Arrays.fill(blockRequesters, base, base + n, (byte) 0);
         pieceSlot[p] = s;
+        slotOwner[s] = by >= 0 && paroleCount > 0 && onParole(by) ? by : -1;
         slotsInUse++;
         addOpen(s);
         return s;
@@ -1049,6 +1183,7 @@ public final class PiecePicker implements PieceAvailability {
         }
         pieceSlot[p] = -1;
         slotPiece[s] = -1;
+        slotOwner[s] = -1;
         slotsInUse--;
         freeSlots.add(s);
     }
@@ -1091,6 +1226,9 @@ public final class PiecePicker implements PieceAvailability {
         slotHint = grow(slotHint, capacity);
         openPrev = grow(openPrev, capacity);
         openNext = grow(openNext, capacity);
+        int oldCapacity = slotOwner == null ? 0 : slotOwner.length;
+        slotOwner = grow(slotOwner, capacity);
+        Arrays.fill(slotOwner, oldCapacity, capacity, -1);
         slotActivity = slotActivity == null ? new long[capacity] : Arrays.copyOf(slotActivity, capacity);
         slotOpen = slotOpen == null ? new boolean[capacity] : Arrays.copyOf(slotOpen, capacity);
         long blocks = (long) capacity * stride;
@@ -1181,7 +1319,16 @@ public final class PiecePicker implements PieceAvailability {
             int p = slotPiece[s];
             if (p < 0) {
                 check(!slotOpen[s], "free slot " + s + " is open");
+                check(slotOwner[s] == -1, "free slot " + s + " has an owner");
                 continue;
+            }
+            if (slotOwner[s] >= 0) {
+                check(onParole(slotOwner[s]), "owner of slot " + s + " is not on parole");
+                for (int b = 0; b < slotBlocks[s]; b++) {
+                    int i = s * stride + b;
+                    check(blockState[i] == BLOCK_NONE || blockPeer[i] == slotOwner[s] && blockRequesters[i] <= 1,
+                            "block " + (slotFirst[s] + b) + " of an owned piece from another peer");
+                }
             }
             used++;
             check(pieceSlot[p] == s, "slot " + s + " of piece " + p);

@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * {@code GET /metrics}: the session's statistics in the Prometheus text format. Families (all prefixed
  * {@code hivebt_}): payload and protocol byte totals, rates, connected and half-open peers, peers by choke and
- * interest state, disconnects by {@link DisconnectReason}, hash failures, DHT nodes, torrents by state, tracker
- * announce outcomes, uptime. Every label value of an enum is always present (zero when nothing happened), so
+ * interest state, disconnects by {@link DisconnectReason}, hash failures, DHT nodes, the disk queue and piece buffer
+ * memory (when the session reports them), torrents by state, tracker announce outcomes, uptime. Every label value of an enum is always present (zero when nothing happened), so
  * {@code rate()} works from the first scrape. Thread-safe.
  */
 public final class PrometheusExporter {
@@ -59,6 +59,14 @@ public final class PrometheusExporter {
         w.family("hivebt_hash_failures_total", "counter", "Pieces that failed hash verification.")
                 .sample(s.hashFailures());
         w.family("hivebt_dht_nodes", "gauge", "Nodes in the DHT routing table.").sample(s.dhtNodes());
+        if (s.diskQueuedJobs() >= 0) {
+            w.family("hivebt_disk_queued_jobs", "gauge", "Disk and hashing jobs waiting for a thread.")
+                    .sample(s.diskQueuedJobs());
+        }
+        if (s.pieceBufferBytes() >= 0) {
+            w.family("hivebt_piece_buffer_bytes", "gauge", "Memory held by pieces received and not yet written.")
+                    .sample(s.pieceBufferBytes());
+        }
         w.family("hivebt_active_downloads", "gauge", "Torrents downloading.").sample(s.activeDownloads());
         w.family("hivebt_active_seeds", "gauge", "Torrents seeding.").sample(s.activeSeeds());
         Map<TorrentState, Integer> states = new EnumMap<>(TorrentState.class);

@@ -48,10 +48,12 @@ public final class RestApi {
             "POST /api/torrents/{hash}/reannounce", "GET /api/settings", "PATCH /api/settings", "GET /api/stats");
 
     private final Daemon daemon;
+    private final DistributionApi distributions;
     private volatile byte[] openApi;
 
     public RestApi(Daemon daemon) {
         this.daemon = daemon;
+        this.distributions = new DistributionApi(daemon);
     }
 
     public HttpReply handle(Request r) throws Exception {
@@ -99,6 +101,9 @@ public final class RestApi {
         }
         if (path.startsWith("/api/torrents/")) {
             return torrent(r, path.substring("/api/torrents/".length()));
+        }
+        if (DistributionApi.serves(path)) {
+            return distributions.handle(r);
         }
         throw new ApiException(404, "no such endpoint: " + path);
     }

@@ -129,6 +129,8 @@ public final class TorrentJson {
                 .put("hash_failures", s.hashFailures())
                 .put("disconnects", disc.build())
                 .put("transport", s.transport())
+                .put("disk_queued_jobs", s.diskQueuedJobs())
+                .put("piece_buffer_bytes", s.pieceBufferBytes())
                 .build();
     }
 }

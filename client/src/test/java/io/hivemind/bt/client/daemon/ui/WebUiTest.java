@@ -5,19 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hivemind.bt.client.daemon.DaemonFixture;
 import io.hivemind.bt.client.daemon.DaemonRestTestData;
+import io.hivemind.bt.client.TorrentState;
 import io.hivemind.bt.client.daemon.FakeSession;
+import io.hivemind.bt.client.daemon.RealDaemonFixture;
 import io.hivemind.bt.client.daemon.TestTorrents;
 import io.hivemind.bt.wire.metainfo.Metainfo;
+import io.hivemind.bt.wire.metainfo.TorrentVersion;
 import io.hivemind.bt.wire.testing.ExternalPrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The web UI in headless Chromium (Debian's chromium and chromium-driver): add a torrent by file upload, watch its
- * progress go live to 100 %, pause and resume it, open its detail, add a magnet link, create a torrent from two
- * uploaded files (seeding at once), remove all three. The daemon runs
- * over the {@link FakeSession} with simulated progress. Screenshots go to {@code target/ui-screenshots/}.
+ * The web UI in headless Chromium (Debian's chromium and chromium-driver). Over the real session: add a torrent by
+ * file upload, watch it download from a local hivebt seeder (found through a local tracker) to 100 % under a rate
+ * limit set in the UI, see the seeder in the peer list, pause it, remove it. Over the {@link FakeSession} with
+ * simulated progress: pause and resume, detail, a magnet link, creating a torrent from two uploaded files (seeding
+ * at once), removing all three. Screenshots go to {@code target/ui-screenshots/}.
  */
 class WebUiTest {
     private static final Path SHOTS = Path.of("target", "ui-screenshots");
@@ -92,6 +96,60 @@ class WebUiTest {
                     "rows not removed");
             assertEquals(0, f.session.handles().size());
             web.screenshot(SHOTS.resolve("6-removed.png"));
+        }
+    }
+
+    @Test
+    void addWatchCompleteAgainstALocalSeederPauseRemove() throws Exception {
+        Path chromium = ExternalPrograms.require("chromium", "chromium");
+        Path chromedriver = ExternalPrograms.require("chromedriver", "chromium-driver");
+        try (RealDaemonFixture f = new RealDaemonFixture(); WebDriver web = new WebDriver(chromedriver, chromium)) {
+            Path src = f.sampleSet("ui-set", 1000);
+            Metainfo mi = f.seed(src, TorrentVersion.V1, 64 * 1024);
+            String hash = mi.infoHashes().v1Hex();
+            Path file = f.root.resolve("ui-set.torrent");
+            Files.write(file, mi.encode());
+            web.open("http://127.0.0.1:" + f.web().getPort() + "/");
+            WebDriver.waitFor(() -> exists(web, "body[data-updated]"), 30, "UI did not load");
+
+            // a global download limit from the header form, so the download can be watched
+            web.type("#limit-down", "300");
+            web.click("#limits-apply");
+            WebDriver.waitFor(() -> f.session.settings().downloadRateLimit() == 300_000, 30, "limit not applied");
+
+            web.type("#add-file", file.toString());
+            web.click("#add-button");
+            String row = "tr[data-hash='" + hash + "']";
+            WebDriver.waitFor(() -> exists(web, row), 30, "row did not appear");
+            assertEquals("ui-set", web.text(row + " .name"));
+            WebDriver.waitFor(() -> pct(web, row) > 0 && pct(web, row) < 100
+                    && "downloading".equals(text(web, row + " .state")), 120, "no live progress from the seeder");
+            web.click(row + " .name");
+            WebDriver.waitFor(() -> exists(web, "#detail-peers tbody tr"), 60, "the seeder is not in the peer list");
+            WebDriver.waitFor(() -> String.valueOf(text(web, row + " .down")).matches("[1-9].*/s")
+                    && pct(web, row) < 100, 60, "no download rate shown while downloading");
+            assertTrue(web.text("#detail-peers tbody tr").contains("127.0.0.1"), web.text("#detail-peers tbody tr"));
+            web.screenshot(SHOTS.resolve("real-1-downloading.png"));
+
+            web.script("document.querySelector('#limit-down').value = ''; return true;");
+            web.click("#limits-apply");
+            WebDriver.waitFor(() -> f.session.settings().downloadRateLimit() == 0, 30, "limit not lifted");
+            WebDriver.waitFor(() -> pct(web, row) >= 100 && "seeding".equals(text(web, row + " .state")), 120,
+                    "did not complete");
+            RealDaemonFixture.assertSameTree(src, f.downloads.resolve("ui-set"));
+            web.screenshot(SHOTS.resolve("real-2-complete.png"));
+
+            web.click(row + " button.pause");
+            WebDriver.waitFor(() -> "paused".equals(text(web, row + " .state")), 30, "did not pause");
+            assertEquals(TorrentState.PAUSED, f.session.torrents().getFirst().status().state());
+            web.screenshot(SHOTS.resolve("real-3-paused.png"));
+
+            web.click(row + " button.remove");
+            web.click(row + " button.confirm-remove");
+            WebDriver.waitFor(() -> !exists(web, row), 30, "row not removed");
+            assertTrue(f.session.torrents().isEmpty());
+            assertTrue(Files.exists(f.downloads.resolve("ui-set/model.bin")), "the UI removes without the data");
+            web.screenshot(SHOTS.resolve("real-4-removed.png"));
         }
     }
 
