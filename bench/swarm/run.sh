@@ -3,8 +3,8 @@
 # network of Linux network namespaces with tc-shaped links: HTTP (nginx + curl) vs BitTorrent (hivebt,
 # libtorrent, mixed swarms), against the lower bound T*. Needs root; touches nothing outside its namespaces.
 #
-#   bench/swarm/run.sh --quick           home profile, F = 32 MiB, N in {1, 4, 16}: under 5 minutes (README table)
-#   bench/swarm/run.sh --full            N in {1, 2, 5, 10, 16, 24}, datacenter and home profiles, F = 64 MiB
+#   bench/swarm/run.sh --quick           home profile, F = 16 MiB, N in {1, 4, 16}: about 5 minutes (README table)
+#   bench/swarm/run.sh --full            N in {1, 2, 5, 10, 16, 24}, datacenter and home profiles, F = 32 MiB
 #   bench/swarm/run.sh [driver options]  e.g. --n 16 --profiles home --scenarios hivebt,lt --runs 3
 #                                        (see bench/swarm/swarm.py --help)
 # Results: Markdown table, swarm.png and summary.txt in $SWARM_OUT (default bench/swarm/results/<time>).
@@ -31,8 +31,8 @@ for a in "$@"; do
   esac
 done
 case "$mode" in
-  quick) preset=(--n 1,4,16 --profiles home --size-mib 32 --scenarios http,hivebt,lt) ; limit=${SWARM_TIME_LIMIT:-600} ;;
-  full) preset=(--n 1,2,5,10,16,24 --profiles datacenter,home --size-mib 64 --scenarios http,hivebt,lt,mixed) ; limit=${SWARM_TIME_LIMIT:-7200} ;;
+  quick) preset=(--n 1,4,16 --profiles home --size-mib 16 --scenarios http,hivebt,lt) ; limit=${SWARM_TIME_LIMIT:-600} ;;
+  full) preset=(--n 1,2,5,10,16,24 --profiles datacenter,home --size-mib 32 --scenarios http,hivebt,lt,mixed) ; limit=${SWARM_TIME_LIMIT:-7200} ;;
   *) preset=() ; limit=${SWARM_TIME_LIMIT:-3600} ;;
 esac
 
@@ -62,7 +62,7 @@ mkdir -p "$work" "$out"
 "$here/netns.sh" up "$prefix" "$nmax"
 echo "network: $prefix* ($nmax clients), work in $work, results in $out (time limit ${limit}s)" >&2
 timeout --signal=TERM --kill-after=20 "$limit" /usr/bin/python3 "$here/swarm.py" --prefix "$prefix" --work "$work" \
-  --out "$out" --command "$*" "${preset[@]}" "${args[@]}" &
+  --out "$out" "--command=$*" "${preset[@]}" "${args[@]}" &
 driver_pid=$!
 wait "$driver_pid"
 rc=$?

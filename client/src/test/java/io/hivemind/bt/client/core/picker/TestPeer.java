@@ -10,6 +10,7 @@ final class TestPeer implements PickerPeer {
     boolean choking;
     final IntList allowedFast = new IntList();
     final IntList suggested = new IntList();
+    boolean preferUnique;
 
     TestPeer(int id, Bitfield pieces) {
         this.id = id;
@@ -68,5 +69,10 @@ final class TestPeer implements PickerPeer {
     @Override
     public int suggested(int i) {
         return suggested.get(i);
+    }
+
+    @Override
+    public boolean preferUnique() {
+        return preferUnique;
     }
 }
