@@ -407,6 +407,53 @@ class RealSessionDaemonTest {
     }
 
     /**
+     * {@code add_torrent} with a {@code url}: the daemon fetches the {@code .torrent} over HTTP (from a one-shot
+     * server on loopback) and the real session downloads it from the seeder; a URL that answers 404 is a 502 and adds
+     * nothing.
+     */
+    @Test
+    void addByUrlFetchesTheTorrentAndDownloads() throws Exception {
+        Path src = f.sampleSet("by-url", 900);
+        Metainfo mi = f.seed(src, TorrentVersion.V1, 64 * 1024);
+        byte[] torrent = mi.encode();
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(30_000);
+            Thread http = Thread.ofPlatform().daemon().start(() -> {
+                for (int i = 0; i < 2; i++) { // first the .torrent, then a 404
+                    try (java.net.Socket c = server.accept()) {
+                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                c.getInputStream(), StandardCharsets.US_ASCII));
+                        String line;
+                        while ((line = in.readLine()) != null && !line.isEmpty()) {
+                            // skip the request line and headers
+                        }
+                        byte[] body = i == 0 ? torrent : new byte[0];
+                        c.getOutputStream().write(((i == 0 ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found")
+                                + "\r\nContent-Type: application/x-bittorrent\r\nContent-Length: " + body.length
+                                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        c.getOutputStream().write(body);
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            String base = "http://127.0.0.1:" + server.getLocalPort();
+            TestHttp.Response r = f.call("POST", "/api/add_torrent", JsonObject.builder()
+                    .put("url", base + "/by-url.torrent").build());
+            assertEquals(201, r.status(), r.text());
+            String hash = mi.infoHashes().v1Hex();
+            assertEquals(hash, r.json().getObject("torrent").getString("info_hash", null));
+            TestHttp.Response missing = f.call("POST", "/api/add_torrent", JsonObject.builder()
+                    .put("url", base + "/missing.torrent").build());
+            assertEquals(502, missing.status(), missing.text());
+            http.join(10_000);
+            f.await("/api/torrents/" + hash, t -> "seeding".equals(state(t)) && progress(t) == 1, "completion");
+            RealDaemonFixture.assertSameTree(src, f.downloads.resolve("by-url"));
+            assertEquals(1, f.session.torrents().size());
+        }
+    }
+
+    /**
      * The security rules hold in front of the real session: a request with a foreign Host (DNS rebinding) gets 421,
      * a state change without the CSRF token 403, a {@code save_path} outside the roots 403, and none of them adds a
      * torrent; an uploaded file name that climbs out ({@code ../../}) is stored, sanitised, inside the download

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The web UI in headless Chromium (Debian's chromium and chromium-driver). Over the real session: add a torrent by
  * file upload, watch it download from a local hivebt seeder (found through a local tracker) to 100 % under a rate
- * limit set in the UI, see the seeder in the peer list, pause it, remove it. Over the {@link FakeSession} with
- * simulated progress: pause and resume, detail, a magnet link, creating a torrent from two uploaded files (seeding
- * at once), removing all three. Screenshots go to {@code target/ui-screenshots/}.
+ * limit set in the UI, see the seeder in the peer list and the status bar (peers, port mapping off), pause it,
+ * remove it. Over the {@link FakeSession} with simulated progress: the port mapping in the status bar, pause and
+ * resume, detail, a magnet link, creating a torrent from two uploaded files (seeding at once), removing all three.
+ * Screenshots go to {@code target/ui-screenshots/}.
  */
 class WebUiTest {
     private static final Path SHOTS = Path.of("target", "ui-screenshots");
