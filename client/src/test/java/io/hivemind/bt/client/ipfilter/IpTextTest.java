@@ -181,7 +181,7 @@ class IpTextTest {
         assertTrue(f.isBlocked(r.last().getAddress()));
         assertTrue(f.isBlocked(new byte[] {1, 2, 3, 4}));
         IpFilter narrow = IpFilter.builder().deny("::ffff:0:0 - ::ffff:a00:ff").build(); // to 10.0.0.255
-        assertTrue(narrow.isBlocked(new byte[] {10, 0, 0, 255}));
+        assertTrue(narrow.isBlocked(new byte[] {10, 0, 0, (byte) 255}));
         assertFalse(narrow.isBlocked(new byte[] {10, 0, 1, 0}));
         assertFalse(narrow.isBlocked(new byte[] {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
     }
