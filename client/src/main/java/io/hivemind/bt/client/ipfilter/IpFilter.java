@@ -233,6 +233,9 @@ public final class IpFilter {
         private final LongList v4Allow = new LongList();
         private final LongList v6Deny = new LongList();
         private final LongList v6Allow = new LongList();
+        private static final long MAPPED_FIRST = 0xffff00000000L;
+        private static final long MAPPED_LAST = 0xffffffffffffL;
+        private long mappedProjections;
         private Action defaultAction = Action.ALLOW;
 
         private Builder() {
@@ -278,6 +281,15 @@ public final class IpFilter {
             if (compare(firstHigh, firstLow, lastHigh, lastLow) > 0) {
                 throw new IllegalArgumentException("range start after its end");
             }
+            // Lookups send IPv4-mapped addresses (::ffff:a.b.c.d) to the IPv4 table, so the part of the range inside
+            // ::ffff:0:0/96 goes there as well (else ::/80 would not cover ::ffff:1.2.3.4; found by
+            // IpFilterLoaderFuzzTest#range). It is not counted as a rule of its own.
+            if (compare(firstHigh, firstLow, 0, MAPPED_LAST) <= 0 && compare(lastHigh, lastLow, 0, MAPPED_FIRST) >= 0) {
+                long f = compare(firstHigh, firstLow, 0, MAPPED_FIRST) < 0 ? MAPPED_FIRST : firstLow;
+                long t = compare(lastHigh, lastLow, 0, MAPPED_LAST) > 0 ? MAPPED_LAST : lastLow;
+                addV4(action, (int) f, (int) t);
+                mappedProjections++;
+            }
             LongList l = action == Action.DENY ? v6Deny : v6Allow;
             l.add(firstHigh);
             l.add(firstLow);
@@ -288,7 +300,7 @@ public final class IpFilter {
 
         /** Rules collected so far (both families, both actions). */
         public long ruleCount() {
-            return v4Deny.size + v4Allow.size + (v6Deny.size + v6Allow.size) / 4;
+            return v4Deny.size + v4Allow.size + (v6Deny.size + v6Allow.size) / 4 - mappedProjections;
         }
 
         public IpFilter build() {

@@ -26,7 +26,13 @@ final class RangeSyntax {
             address(b, from, e1, a);
             address(b, s2, to, c);
             if (a[0] != c[0]) {
-                throw new IpFilterException(Reason.MIXED_FAMILIES, -1, "range mixes IPv4 and IPv6");
+                // Both ends written as IPv6 with one IPv4-mapped (0:0:0:0:0:0:0:0 - 0:0:0:0:0:ffff:ffff:ffff, the
+                // text form of ::/80): an IPv6 range, not a mix.
+                if (indexOf(b, from, e1, (byte) ':') < 0 || indexOf(b, s2, to, (byte) ':') < 0) {
+                    throw new IpFilterException(Reason.MIXED_FAMILIES, -1, "range mixes IPv4 and IPv6");
+                }
+                unmap(a);
+                unmap(c);
             }
             if (IpFilter.compare(a[1], a[2], c[1], c[2]) > 0) {
                 throw new IpFilterException(Reason.BAD_RANGE, -1, "range start after its end");
@@ -81,6 +87,15 @@ final class RangeSyntax {
     }
 
     /** Parses one address into {@code a = [family, hi, lo]}. */
+    /** An IPv4 address (family 4) back to its IPv4-mapped IPv6 form ::ffff:a.b.c.d. */
+    private static void unmap(long[] a) {
+        if (a[0] == 4) {
+            a[0] = 6;
+            a[1] = 0;
+            a[2] = 0xffff00000000L | a[2];
+        }
+    }
+
     static void address(byte[] b, int from, int to, long[] a) {
         if (from < to && indexOf(b, from, to, (byte) ':') < 0) {
             long v4 = IpText.parseV4(b, from, to);

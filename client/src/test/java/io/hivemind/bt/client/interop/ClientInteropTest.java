@@ -79,11 +79,12 @@ class ClientInteropTest {
     }
 
     /** transmission-daemon with its own config dir, a watch dir, RPC and peer ports on loopback, uTP/LPD/PEX off. */
-    private ExternalPeer transmission(Path downloadDir, Path watch, int peerPort) throws IOException {
-        Path config = Files.createDirectories(tmp.resolve("tr-config"));
-        List<String> cmd = List.of("transmission-daemon", "-f", "-g", config.toString(), "-w", downloadDir.toString(),
-                "-c", watch.toString(), "-T", "-p", String.valueOf(freePort()), "-r", "127.0.0.1",
-                "-P", String.valueOf(peerPort), "-i", "127.0.0.1", "-O", "-Y", "--no-utp", "-M", "--log-info");
+    private ExternalPeer transmission(Path downloadDir, Path watch, int peerPort, String... extra) throws IOException {
+        Path config = Files.createDirectories(tmp.resolve("tr-config-" + peerPort));
+        List<String> cmd = new ArrayList<>(List.of("transmission-daemon", "-f", "-g", config.toString(), "-w",
+                downloadDir.toString(), "-c", watch.toString(), "-T", "-p", String.valueOf(freePort()), "-r", "127.0.0.1",
+                "-P", String.valueOf(peerPort), "-i", "127.0.0.1", "-O", "-Y", "--no-utp", "-M", "--log-info"));
+        cmd.addAll(List.of(extra));
         return ExternalPeer.start("transmission", cmd, Map.of());
     }
 
@@ -139,6 +140,77 @@ class ClientInteropTest {
             }
             if (!sameContent(file, got)) {
                 throw new AssertionError("Transmission did not complete; its log:\n" + tr.output());
+            }
+        }
+    }
+
+    /**
+     * MSE/PE (issue 9) with Transmission set to {@code --encryption-required} and our session to
+     * {@link SessionSettings.EncryptionPolicy#FORCED}: neither side accepts plaintext, so a completed download means
+     * the whole stream went through RC4 (Transmission 3.00 offers only RC4 when encryption is required). We dial
+     * Transmission (INTEROP.md), once as the downloader and once as the seeder.
+     */
+    @Test
+    void forcedEncryptionWithEncryptionRequiredTransmission() throws Exception {
+        ExternalPrograms.require("transmission-daemon", "transmission-daemon");
+        Path file = payload();
+        Metainfo mi = TorrentCreator.builder(file).pieceLength(256 * 1024).build().create();
+        SessionSettings forced = SessionSettings.builder().listen("127.0.0.1:0").dht(false).lsd(false).pex(false)
+                .encryption(SessionSettings.EncryptionPolicy.FORCED).build();
+        Path watch = Files.createDirectories(tmp.resolve("watch"));
+        // Transmission seeds, we download
+        int trPort = freePort();
+        try (ExternalPeer tr = transmission(file.getParent(), watch, trPort, "-er");
+             Session us = Session.builder().settings(forced).build()) {
+            Files.write(watch.resolve("t.torrent"), mi.encode());
+            TorrentHandle h = us.add(AddTorrent.metainfo(mi).saveTo(tmp.resolve("dl"))
+                    .peers(List.of(new InetSocketAddress("127.0.0.1", trPort)))).get(10, TimeUnit.SECONDS);
+            List<io.hivemind.bt.client.PeerInfo> seen = new ArrayList<>();
+            long end = System.nanoTime() + DEADLINE.toNanos();
+            while (!h.completion().isDone() && System.nanoTime() < end) {
+                h.connectPeer(new InetSocketAddress("127.0.0.1", trPort));
+                try {
+                    if (!h.completion().isDone()) {
+                        seen.addAll(h.peers().get(20, TimeUnit.SECONDS));
+                    }
+                    h.completion().get(3, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException again) {
+                    // not yet (or a loaded machine: the status snapshot is late)
+                }
+            }
+            if (!h.completion().isDone()) {
+                throw new AssertionError("no encrypted download from Transmission; its log:\n" + tr.output());
+            }
+            assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(tmp.resolve("dl/payload.bin")));
+            org.junit.jupiter.api.Assertions.assertTrue(seen.stream().allMatch(p -> p.encrypted()),
+                    "a plaintext connection under forced encryption: " + seen);
+        }
+        // we seed, Transmission downloads (over a connection we dial)
+        Path trDir = Files.createDirectories(tmp.resolve("tr-dl"));
+        Path watch2 = Files.createDirectories(tmp.resolve("watch2"));
+        int trPort2 = freePort();
+        try (Session us = Session.builder().settings(forced).build()) {
+            TorrentHandle h = us.add(AddTorrent.metainfo(mi).saveTo(file.getParent())).get(10, TimeUnit.SECONDS);
+            h.completion().get(30, TimeUnit.SECONDS);
+            try (ExternalPeer tr = transmission(trDir, watch2, trPort2, "-er")) {
+                Files.write(watch2.resolve("t.torrent"), mi.encode());
+                Path got = trDir.resolve("payload.bin");
+                List<io.hivemind.bt.client.PeerInfo> seen = new ArrayList<>();
+                long end = System.nanoTime() + DEADLINE.toNanos();
+                while (!sameContent(file, got) && System.nanoTime() < end) {
+                    List<io.hivemind.bt.client.PeerInfo> now = h.peers().get(20, TimeUnit.SECONDS);
+                    seen.addAll(now);
+                    if (now.isEmpty()) {
+                        h.connectPeer(new InetSocketAddress("127.0.0.1", trPort2)); // INTEROP.md: we must dial it
+                    }
+                    Thread.sleep(500); // polling Transmission's file; bounded by the deadline
+                }
+                if (!sameContent(file, got)) {
+                    throw new AssertionError("Transmission did not complete over MSE; its log:\n" + tr.output());
+                }
+                org.junit.jupiter.api.Assertions.assertFalse(seen.isEmpty(), "Transmission never connected");
+                org.junit.jupiter.api.Assertions.assertTrue(seen.stream().allMatch(p -> p.encrypted()),
+                        "a plaintext connection under forced encryption: " + seen);
             }
         }
     }

@@ -164,6 +164,28 @@ class IpTextTest {
         assertEquals("1.2.3.4 - 1.2.3.9", IpRange.parse(" 1.2.3.4-1.2.3.9 ").toString());
     }
 
+    /**
+     * An IPv6 range reaching into ::ffff:0:0/96 (here ::/80, found by IpFilterLoaderFuzzTest#range): its last address
+     * stays IPv6, its text parses back to it, and it blocks the IPv4 addresses whose mapped forms it covers, since
+     * lookups treat a mapped address as the IPv4 address it is.
+     */
+    @Test
+    void ipv6RangeCoveringMappedAddresses() {
+        IpRange r = IpRange.parse("::f/80");
+        assertFalse(r.isV4());
+        assertEquals(16, r.last().getAddress().length);
+        assertEquals(r, IpRange.parse(r.toString()));
+        IpFilter.Builder b = IpFilter.builder().add(IpFilter.Action.DENY, r);
+        assertEquals(1, b.ruleCount());
+        IpFilter f = b.build();
+        assertTrue(f.isBlocked(r.last().getAddress()));
+        assertTrue(f.isBlocked(new byte[] {1, 2, 3, 4}));
+        IpFilter narrow = IpFilter.builder().deny("::ffff:0:0 - ::ffff:a00:ff").build(); // to 10.0.0.255
+        assertTrue(narrow.isBlocked(new byte[] {10, 0, 0, (byte) 255}));
+        assertFalse(narrow.isBlocked(new byte[] {10, 0, 1, 0}));
+        assertFalse(narrow.isBlocked(new byte[] {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+    }
+
     static IpFilterException.Reason reason(String s) {
         try {
             IpRange.parse(s);

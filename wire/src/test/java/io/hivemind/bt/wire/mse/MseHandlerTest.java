@@ -54,9 +54,14 @@ class MseHandlerTest {
         return b;
     }
 
+    /**
+     * The handshake timeout runs on the real clock inside EmbeddedChannel; it is tested with a virtual clock in
+     * {@link MseHostileTest}. Here it is long, so a loaded machine (1-byte chunks under paranoid leak detection took
+     * over 15 s on a shared CI host) does not turn a negotiation check into a timeout.
+     */
     static MseConfig config(MsePolicy policy, Set<CryptoMethod> allowed, boolean preferRc4, long seed) {
         return MseConfig.builder().policy(policy).allowedMethods(allowed).preferRc4(preferRc4)
-                .random(new Random(seed)).build();
+                .handshakeTimeout(java.time.Duration.ofMinutes(10)).random(new Random(seed)).build();
     }
 
     /** Short pads keep the every-offset runs affordable; the full 512-byte bounds are covered elsewhere. */
