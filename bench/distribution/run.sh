@@ -209,7 +209,8 @@ for line in open(sys.argv[1]):
         seen.setdefault(w, float(f['t']))
 ts = sorted(seen.values())
 if ts:
-    print(f"workers complete (s after the coordinator started): first {ts[0]:.0f}, median {ts[len(ts) // 2]:.0f}, last {ts[-1]:.0f}")
+    print(f"workers seen complete in the 2 s timeline (s after the coordinator started; the last ones may finish after"
+          f" its last sample): {len(ts)}, first {ts[0]:.0f}, median {ts[len(ts) // 2]:.0f}, last {ts[-1]:.0f}")
 EOF2
   cp "$work/logs/timeline.txt" "$here/last-timeline.txt"
 fi

@@ -80,7 +80,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--upload-limit", converter = SizeConverter.class, defaultValue = "0", paramLabel = "rate", description = "Upload limit, bytes/s (0 = none).")
     long uploadLimit;
 
-    @Option(names = "--upload-slots", defaultValue = "16", description = "Peers served at once per torrent (default ${DEFAULT-VALUE}: workers cooperate, so a worker serves every peer that wants its pieces rather than the four a public client trades with).")
+    @Option(names = "--upload-slots", defaultValue = "0", description = "Peers served at once per torrent (0 = the session default, four plus one optimistic).")
     int uploadSlots;
 
     @Override
@@ -100,8 +100,11 @@ public final class WorkerCommand implements Callable<Integer> {
             }
             webAddress = HostPort.parse(web);
             SessionSettings.Builder sb = SessionSettings.builder().listen(listen).dht(!noDht).lsd(!noLsd)
-                    .downloadRateLimit(downloadLimit).uploadRateLimit(uploadLimit).maxUploadsPerTorrent(uploadSlots)
+                    .downloadRateLimit(downloadLimit).uploadRateLimit(uploadLimit)
                     .activeDownloads(-1).activeSeeds(-1).activeLimit(-1);
+            if (uploadSlots > 0) {
+                sb.maxUploadsPerTorrent(uploadSlots);
+            }
             if (!bootstrap.isEmpty()) {
                 sb.dhtBootstrap(bootstrap.toArray(String[]::new));
             }
