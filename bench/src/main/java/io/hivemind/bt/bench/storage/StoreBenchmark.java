@@ -32,7 +32,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * {@code MmapStore} against {@code PositionalStore}, side by side: sequential and random 16 KiB block writes and
  * reads on a 256 MiB file in the page cache (the write path a verified piece takes; the read path seeding takes,
- * {@code readBlock}, zero-copy for mmap; and a plain copy into a buffer, as recheck does). Ops/s × 16 KiB = bytes/s.
+ * {@code readBlock}, zero-copy for mmap, and {@code readBlockIfResident}, the same view without the disk executor
+ * when the pages are cached (what the seeder's event loop tries first); and a plain copy into a buffer, as recheck
+ * does). Ops/s × 16 KiB = bytes/s.
  *
  * <p>Run: {@code bench/storage/run.sh} (all storage benchmarks and the openssl reference), or
  * {@code java -jar bench/target/benchmarks.jar StoreBenchmark}.
@@ -124,6 +126,20 @@ public class StoreBenchmark {
         return v;
     }
 
+    /** The seeder's event-loop path: the view when the block is resident, else (as the session does) readBlock. */
+    private Object readBlockIfResident(int index) {
+        long pos = (long) index * BLOCK;
+        int piece = (int) (pos / PIECE);
+        int offset = (int) (pos % PIECE);
+        ByteBuf b = store.readBlockIfResident(piece, offset, BLOCK);
+        if (b == null) {
+            b = store.readBlock(piece, offset, BLOCK);
+        }
+        byte v = b.getByte(b.readerIndex() + BLOCK - 1);
+        b.release();
+        return v;
+    }
+
     private Object readCopy(int index) {
         long pos = (long) index * BLOCK;
         readInto.clear();
@@ -149,6 +165,11 @@ public class StoreBenchmark {
     @Benchmark
     public void readBlockRandom(Blackhole bh) {
         bh.consume(readBlock(nextRandom()));
+    }
+
+    @Benchmark
+    public void readBlockIfResidentSequential(Blackhole bh) {
+        bh.consume(readBlockIfResident(nextSequential()));
     }
 
     @Benchmark
