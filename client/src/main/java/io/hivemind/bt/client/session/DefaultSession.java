@@ -486,15 +486,18 @@ public final class DefaultSession implements Session {
         if (t == null) {
             return CompletableFuture.failedFuture(new ClientException("no such torrent: " + infoHashes));
         }
-        return t.shutdown(true, deleteData).whenComplete((v, e) -> {
+        // completes once the torrent is gone and the queue positions of the others are updated
+        return t.shutdown(true, deleteData).handle((v, e) -> {
             for (IdKey k : wireKeys(t.infoHashes())) {
                 byWireId.remove(k, t);
                 skeys.remove(k.id());
             }
             torrents.remove(t);
-            queue.remove(t);
+            CompletableFuture<Void> requeued = queue.remove(t);
             events.publish(new Event.TorrentRemoved(now(), t.infoHashes()));
-        });
+            return requeued.thenCompose(x -> e == null ? CompletableFuture.<Void>completedFuture(null)
+                    : CompletableFuture.<Void>failedFuture(e));
+        }).thenCompose(f -> f);
     }
 
     private Torrent find0(InfoHashes ih) {

@@ -64,13 +64,24 @@ final class SessionQueue {
         return done;
     }
 
-    void remove(Torrent t) {
-        loop.execute(() -> {
-            if (byId.remove(t.queueId()) != null) {
-                queue.remove(t.queueId());
-                decide();
-            }
-        });
+    /** Takes {@code t} out of the queue; completes once the others' new positions are published. */
+    java.util.concurrent.CompletableFuture<Void> remove(Torrent t) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    if (byId.remove(t.queueId()) != null) {
+                        queue.remove(t.queueId());
+                        decide();
+                    }
+                } finally {
+                    done.complete(null);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            done.complete(null); // the session is shutting down: there is no queue left to reorder
+        }
+        return done;
     }
 
     /**
