@@ -872,35 +872,28 @@ final class Torrent implements TorrentHandle {
 
     /** Takes download quota for {@code bytes} (torrent and session limits); returns false when exhausted. */
     boolean takeDownloadQuota(int bytes, long now) {
-        if (downloadLimit == 0 && session.globalDown().isUnlimited()) {
-            return true;
-        }
-        if (downBucket.available(now) < bytes) {
-            return false;
-        }
-        long g = session.globalDown().tryConsume(bytes, now);
-        if (g < bytes) {
-            session.globalDown().refund(g, now);
-            return false;
-        }
-        downBucket.tryConsume(bytes, now);
-        return true;
+        return takeQuota(downloadLimit, downBucket, session.globalDown(), bytes, now);
     }
 
     /** Takes upload quota for {@code bytes}; returns false when exhausted. */
     boolean takeUploadQuota(int bytes, long now) {
-        if (uploadLimit == 0 && session.globalUp().isUnlimited()) {
+        return takeQuota(uploadLimit, upBucket, session.globalUp(), bytes, now);
+    }
+
+    /** Both buckets or neither: the shared one is refunded when this torrent's own bucket cannot pay. */
+    private static boolean takeQuota(long limit, TokenBucket own, SharedBucket global, int bytes, long now) {
+        if (limit == 0 && global.isUnlimited()) {
             return true;
         }
-        if (upBucket.available(now) < bytes) {
+        if (own.available(now) < bytes) {
             return false;
         }
-        long g = session.globalUp().tryConsume(bytes, now);
+        long g = global.tryConsume(bytes, now);
         if (g < bytes) {
-            session.globalUp().refund(g, now);
+            global.refund(g, now);
             return false;
         }
-        upBucket.tryConsume(bytes, now);
+        own.tryConsume(bytes, now);
         return true;
     }
 
