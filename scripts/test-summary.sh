@@ -18,5 +18,22 @@ if [ "$skipped" -gt 0 ]; then
          /<skipped/{m=""; if (match($0,/message="[^"]*"/)) m=substr($0,RSTART+9,RLENGTH-10); print "[WARNING]   " c "." n ": " m}' "$r"
   done
 fi
+# Tests that failed and then passed when Surefire ran them again (rerunFailingTestsCount in the root pom).
+flakes=0
+for r in "${reports[@]}"; do
+  n=$(grep -c -E '<(flakyFailure|flakyError)' "$r")
+  flakes=$((flakes + n))
+done
+if [ "$flakes" -gt 0 ]; then
+  echo "[WARNING] Flaky tests (failed, then passed on a rerun):"
+  for r in "${reports[@]}"; do
+    awk '/<testcase /{match($0,/name="[^"]*"/); n=substr($0,RSTART+6,RLENGTH-7); match($0,/classname="[^"]*"/); c=substr($0,RSTART+11,RLENGTH-12)}
+         /<flaky(Failure|Error)/{m=""; if (match($0,/message="[^"]*"/)) m=substr($0,RSTART+9,RLENGTH-10); print "[WARNING]   " c "." n ": " substr(m,1,300)}' "$r"
+  done
+fi
 echo "[INFO] Results (all modules):"
-echo "[INFO] Tests run: $tests, Failures: $failures, Errors: $errors, Skipped: $skipped"
+if [ "$flakes" -gt 0 ]; then
+  echo "[INFO] Tests run: $tests, Failures: $failures, Errors: $errors, Skipped: $skipped, Flakes: $flakes"
+else
+  echo "[INFO] Tests run: $tests, Failures: $failures, Errors: $errors, Skipped: $skipped"
+fi

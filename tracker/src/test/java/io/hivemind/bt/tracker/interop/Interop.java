@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Helpers for the real-program interop tests: processes that are always destroyed, free ports, torrents made with
@@ -104,10 +105,15 @@ final class Interop implements AutoCloseable {
     }
 
     static void await(BooleanSupplier condition, long seconds, String what) throws InterruptedException {
+        await(condition, seconds, () -> what);
+    }
+
+    /** As above, with the description built only on failure (so it can show the programs' logs at that moment). */
+    static void await(BooleanSupplier condition, long seconds, Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what.get());
             }
             Thread.sleep(100);
         }

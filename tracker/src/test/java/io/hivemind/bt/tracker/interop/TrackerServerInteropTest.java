@@ -65,7 +65,7 @@ class TrackerServerInteropTest {
                     "--log-info"));
             Files.copy(torrent, watch.resolve(torrent.getFileName()));
             Interop.await(() -> tracker.stats().seeders() == 1, 45,
-                    "Transmission to verify and announce as a seeder\n" + io.log("transmission"));
+                    () -> "Transmission to verify and announce as a seeder\n" + io.log("transmission"));
 
             // The leechers: both dial Transmission, which keeps one connection per IP address, so one of them
             // gets the data from Transmission and the other from it. They keep seeding until both are done.
@@ -82,7 +82,7 @@ class TrackerServerInteropTest {
                     "--file-allocation=none", "--console-log-level=notice", torrent.toString()));
             Interop.await(() -> expected.equals(hash(ltDir.resolve("payload.bin")))
                             && expected.equals(hash(ariaDir.resolve("payload.bin"))), 60,
-                    "both downloads via our " + protocol + " tracker\n--- libtorrent:\n" + io.log("libtorrent")
+                    () -> "both downloads via our " + protocol + " tracker\n--- libtorrent:\n" + io.log("libtorrent")
                             + "\n--- aria2:\n" + tail(io.log("aria2")) + "\n--- tracker: " + tracker.stats());
             assertTrue(tracker.stats().announces() >= 4, "every client announced: " + tracker.stats());
             if (protocol.equals("udp")) {
