@@ -16,7 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
  * the user's files.</b> Obtain one from {@link TorrentStorage#begin}.
  *
  * <p>Implementation note: blocks may arrive in any order. Each time the contiguous prefix of received blocks grows
- * by four blocks (64 KiB) a hashing step for the new prefix is queued, and the last block queues the final step; the
+ * by sixteen blocks (256 KiB; each step is a hand-off to a hashing thread, often a wake-up) a hashing step for the new prefix is queued, and the last block queues the final step; the
  * steps of one piece run in order on the hashing executor (a {@link SerialExecutor}), so SHA-1/SHA-256 state needs no
  * lock and the event loop never hashes. Blocks are written to memory only by the owner, before the step that reads
  * them is queued (the queue hand-off orders the two). The final step compares the hashes; a verified piece goes to the
@@ -30,7 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class PieceBuffer {
     private static final int BLOCK = PieceBufferPool.BLOCK;
-    private static final int HASH_STEP_BLOCKS = 4;
+    private static final int HASH_STEP_BLOCKS = 16;
 
     /** What {@link #add} did with a block. The buffer passed in is released in every case. */
     public enum AddResult {
@@ -240,7 +240,7 @@ public final class PieceBuffer {
         }
         byte[][] hashes = wantBlockHashes ? blockHashes() : null;
         try {
-            torrent.diskExecutor().execute(() -> write(hashes));
+            torrent.writeExecutor().execute(() -> write(hashes));
         } catch (RejectedExecutionException e) {
             releaseMemory();
             torrent.deliver(result, new PieceResult.IoFailed(piece,

@@ -91,6 +91,15 @@ public final class IntList {
         return v;
     }
 
+    /** Removes the elements from {@code from} (inclusive) to {@code to} (exclusive), shifting the rest down once. */
+    public void removeRange(int from, int to) {
+        if (from < 0 || to > size || from > to) {
+            throw new IndexOutOfBoundsException("range " + from + ".." + to + " of " + size);
+        }
+        System.arraycopy(values, to, values, from, size - to);
+        size -= to - from;
+    }
+
     /** Removes the last element and returns it. */
     public int removeLast() {
         if (size == 0) {

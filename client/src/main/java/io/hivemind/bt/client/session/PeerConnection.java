@@ -965,24 +965,31 @@ final class PeerConnection extends ChannelInboundHandlerAdapter implements Picke
     private static final int SEED_READS_IN_FLIGHT = 4;
 
     private void removeQueued(int index) {
-        int i = index * Q;
-        for (int k = Q - 1; k >= 0; k--) {
-            uploadQueue.removeAt(i + k);
-        }
+        uploadQueue.removeRange(index * Q, index * Q + Q);
     }
 
-    /** Seeding: turns down (BEP 6) deferred requests that waited too long, so the peer asks someone else. */
+    /**
+     * Seeding: turns down (BEP 6) deferred requests that waited too long, so the peer asks someone else. The queue
+     * is in arrival order (requests are appended and removed without reordering), so only its prefix older than
+     * {@link SeedingStrategy#DEFER_REJECT_NANOS} is looked at, usually nothing: this runs on every pump.
+     */
     private void rejectStale(SeedingStrategy seeding, long now) {
         if (!fast) {
             return;
         }
         boolean any = false;
-        for (int i = uploadQueue.size() - Q; i >= 0; i -= Q) {
+        int i = 0;
+        while (i + Q - 1 < uploadQueue.size()) {
             long queuedAt = connectedAt + uploadQueue.get(i + 3) * 1_000_000L;
+            if (now - queuedAt < SeedingStrategy.DEFER_REJECT_NANOS) {
+                break;
+            }
             if (seeding.shouldReject(id, pieces, uploadQueue.get(i), uploadQueue.get(i + 1), queuedAt, now)) {
                 send(new PeerMessage.RejectRequest(uploadQueue.get(i), uploadQueue.get(i + 1), uploadQueue.get(i + 2)));
                 removeQueued(i / Q);
                 any = true;
+            } else {
+                i += Q;
             }
         }
         if (any) {

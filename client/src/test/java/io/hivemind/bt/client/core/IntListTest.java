@@ -32,4 +32,18 @@ class IntListTest {
         assertThrows(IllegalStateException.class, l::removeLast);
         assertEquals("[3]", IntList.of(3).toString());
     }
+
+    @Test
+    void removeRangeKeepsOrderAndChecksBounds() {
+        IntList l = IntList.of(0, 1, 2, 3, 4, 5, 6, 7);
+        l.removeRange(2, 6);
+        assertEquals(IntList.of(0, 1, 6, 7), l);
+        l.removeRange(0, 0);
+        assertEquals(4, l.size());
+        l.removeRange(2, 4);
+        assertEquals(IntList.of(0, 1), l);
+        assertThrows(IndexOutOfBoundsException.class, () -> l.removeRange(1, 3));
+        assertThrows(IndexOutOfBoundsException.class, () -> l.removeRange(-1, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> l.removeRange(2, 1));
+    }
 }
