@@ -329,6 +329,7 @@ http {
                 argv = [self.hivebt, 'seed', torrent, os.path.dirname(self.data), '--listen', listen, '--skip-check']
             else:
                 argv = [self.hivebt, 'download', torrent, '-d', save, '--listen', listen, '--seed-after']
+                argv += self.a.hivebt_client_args.split()
             argv += ['--no-dht', '--no-lsd', '--encryption', 'DISABLED', '--json-progress']
             env = self.hv_env()
             if seed and self.a.keep:
@@ -491,6 +492,8 @@ def main():
     ap.add_argument('--timeout-factor', type=float, default=6.0)
     ap.add_argument('--delay-ms', type=int, default=0)
     ap.add_argument('--loss-pct', type=float, default=0)
+    ap.add_argument('--hivebt-client-args', default='',
+                    help='extra arguments for every hivebt client (hivebt download), e.g. "--max-uploads 8"')
     ap.add_argument('--java-opts', default='-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1')
     ap.add_argument('--command', default='', help='the run.sh command line, for the report')
     ap.add_argument('--keep', action='store_true', help='keep per-run folders (logs, copies)')

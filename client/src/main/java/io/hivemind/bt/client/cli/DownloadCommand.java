@@ -49,6 +49,10 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--max-connections", paramLabel = "n", defaultValue = "0", description = "Connection limit for this torrent.")
     int maxConnections;
 
+    @Option(names = "--max-uploads", paramLabel = "n",
+            description = "Peers uploaded to at once (regular unchoke slots, plus one optimistic; default: the session's).")
+    Integer maxUploads;
+
     @Option(names = "--seed-after", paramLabel = "seconds", arity = "0..1", fallbackValue = "-1",
             description = "Keep seeding after completion: for the given seconds, or until interrupted without a value.")
     Long seedAfter;
@@ -91,6 +95,9 @@ final class DownloadCommand implements Callable<Integer> {
                 // one torrent runs on one event loop; a second loop would only take incoming peers' reads and
                 // hand every message over to the torrent's loop (a task and a wake-up each)
                 .networkThreads(1);
+        if (maxUploads != null) {
+            settings.maxUploadsPerTorrent(maxUploads);
+        }
         if (storage != null) {
             settings.storage(storage);
         }
