@@ -44,7 +44,7 @@ start_peer() { # kind port name -> sets fds in_<name>/out_<name>, pid_<name>
     $py "$here/lt_warm.py" "$port" < "$dir/in" > "$dir/out" 2> "$dir/err" &
   else
     "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
-      ${HIVEBT_JAVA_OPTS:-} -cp "$jar" io.hivemind.bt.bench.loopback.WarmPeer "127.0.0.1:$port" \
+      "${HIVEBT_JIT_FLAGS[@]}" ${HIVEBT_JAVA_OPTS:-} -cp "$jar" io.hivemind.bt.bench.loopback.WarmPeer "127.0.0.1:$port" \
       < "$dir/in" > "$dir/out" 2> "$dir/err" &
   fi
   pids+=($!)
