@@ -63,7 +63,11 @@ for kind in lt hv; do
     dl="$work/warm-d/run$n"; mkdir -p "$dl"
     s0=$(cpu_ticks "$pid_s"); d0=$(cpu_ticks "$pid_d")
     echo "download $torrent $dl 127.0.0.1:$port" >&7
-    read -r -t 600 ans nanos <&8; [ "$ans" = done ] || { echo "downloader: $ans"; cat "$work/warm-d/err"; exit 1; } >&2
+    if ! read -r -t 600 ans nanos <&8 || [ "$ans" != done ]; then
+      { echo "$kind downloader failed (${ans:-no answer}); its stderr:"; tail -30 "$work/warm-d/err"
+        echo "seeder's stderr:"; tail -30 "$work/warm-s/err"; } >&2
+      exit 1
+    fi
     s1=$(cpu_ticks "$pid_s"); d1=$(cpu_ticks "$pid_d")
     cmp -s "$data" "$dl/bench.bin" || { echo "copy differs ($kind run $n)" >&2; exit 1; }
     echo "remove" >&7; read -r -t 60 ans <&8
