@@ -494,7 +494,7 @@ def main():
     ap.add_argument('--loss-pct', type=float, default=0)
     ap.add_argument('--hivebt-client-args', default='',
                     help='extra arguments for every hivebt client (hivebt download), e.g. "--max-uploads 8"')
-    ap.add_argument('--java-opts', default='-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1')
+    ap.add_argument('--java-opts', default='-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=1')
     ap.add_argument('--command', default='', help='the run.sh command line, for the report')
     ap.add_argument('--keep', action='store_true', help='keep per-run folders (logs, copies)')
     a = ap.parse_args()
