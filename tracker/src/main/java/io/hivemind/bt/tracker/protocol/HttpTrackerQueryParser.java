@@ -50,56 +50,42 @@ public final class HttpTrackerQueryParser {
         int numWant = -1;
         boolean compact = true;
         String ip = null;
-        int params = 0;
-        int i = 0;
         int n = q.length();
-        while (i < n) {
-            int keyStart = i;
-            int eq = -1;
-            int end = i;
-            while (end < n && q.charAt(end) != '&') {
-                if (eq < 0 && q.charAt(end) == '=') {
-                    eq = end;
+        Params c = new Params(q);
+        while (c.next()) {
+            int keyStart = c.keyStart;
+            int keyEnd = c.keyEnd;
+            int valStart = c.valueStart;
+            int end = c.end;
+            if (is(q, keyStart, keyEnd, "info_hash")) {
+                if (infoHash == null) {
+                    infoHash = decode20(q, valStart, end, "info_hash");
                 }
-                end++;
+            } else if (is(q, keyStart, keyEnd, "peer_id")) {
+                if (peerId == null) {
+                    peerId = decode20(q, valStart, end, "peer_id");
+                }
+            } else if (is(q, keyStart, keyEnd, "port")) {
+                long p = number(q, valStart, end, "port");
+                if (p < 1 || p > 65535) {
+                    throw bad("port " + p + " outside 1..65535", valStart);
+                }
+                port = (int) p;
+            } else if (is(q, keyStart, keyEnd, "uploaded")) {
+                uploaded = number(q, valStart, end, "uploaded");
+            } else if (is(q, keyStart, keyEnd, "downloaded")) {
+                downloaded = number(q, valStart, end, "downloaded");
+            } else if (is(q, keyStart, keyEnd, "left")) {
+                left = number(q, valStart, end, "left");
+            } else if (is(q, keyStart, keyEnd, "event")) {
+                event = event(q, valStart, end);
+            } else if (is(q, keyStart, keyEnd, "numwant")) {
+                numWant = numWant(q, valStart, end);
+            } else if (is(q, keyStart, keyEnd, "compact")) {
+                compact = !(end - valStart == 1 && q.charAt(valStart) == '0');
+            } else if (is(q, keyStart, keyEnd, "ip")) {
+                ip = text(q, valStart, end, "ip");
             }
-            if (end > keyStart) {
-                if (++params > MAX_PARAMETERS) {
-                    throw bad("more than " + MAX_PARAMETERS + " parameters", keyStart);
-                }
-                int keyEnd = eq < 0 ? end : eq;
-                int valStart = eq < 0 ? end : eq + 1;
-                if (is(q, keyStart, keyEnd, "info_hash")) {
-                    if (infoHash == null) {
-                        infoHash = decode20(q, valStart, end, "info_hash");
-                    }
-                } else if (is(q, keyStart, keyEnd, "peer_id")) {
-                    if (peerId == null) {
-                        peerId = decode20(q, valStart, end, "peer_id");
-                    }
-                } else if (is(q, keyStart, keyEnd, "port")) {
-                    long p = number(q, valStart, end, "port");
-                    if (p < 1 || p > 65535) {
-                        throw bad("port " + p + " outside 1..65535", valStart);
-                    }
-                    port = (int) p;
-                } else if (is(q, keyStart, keyEnd, "uploaded")) {
-                    uploaded = number(q, valStart, end, "uploaded");
-                } else if (is(q, keyStart, keyEnd, "downloaded")) {
-                    downloaded = number(q, valStart, end, "downloaded");
-                } else if (is(q, keyStart, keyEnd, "left")) {
-                    left = number(q, valStart, end, "left");
-                } else if (is(q, keyStart, keyEnd, "event")) {
-                    event = event(q, valStart, end);
-                } else if (is(q, keyStart, keyEnd, "numwant")) {
-                    numWant = numWant(q, valStart, end);
-                } else if (is(q, keyStart, keyEnd, "compact")) {
-                    compact = !(end - valStart == 1 && q.charAt(valStart) == '0');
-                } else if (is(q, keyStart, keyEnd, "ip")) {
-                    ip = text(q, valStart, end, "ip");
-                }
-            }
-            i = end + 1;
         }
         if (infoHash == null) {
             throw bad("announce without info_hash", n);
@@ -121,32 +107,14 @@ public final class HttpTrackerQueryParser {
     public static List<byte[]> parseScrape(CharSequence q, int maxHashes) {
         checkLength(q);
         List<byte[]> hashes = new ArrayList<>();
-        int params = 0;
-        int i = 0;
-        int n = q.length();
-        while (i < n) {
-            int keyStart = i;
-            int eq = -1;
-            int end = i;
-            while (end < n && q.charAt(end) != '&') {
-                if (eq < 0 && q.charAt(end) == '=') {
-                    eq = end;
+        Params c = new Params(q);
+        while (c.next()) {
+            if (is(q, c.keyStart, c.keyEnd, "info_hash")) {
+                if (hashes.size() >= maxHashes) {
+                    throw bad("scrape of more than " + maxHashes + " info-hashes", c.keyStart);
                 }
-                end++;
+                hashes.add(decode20(q, c.valueStart, c.end, "info_hash"));
             }
-            if (end > keyStart) {
-                if (++params > MAX_PARAMETERS) {
-                    throw bad("more than " + MAX_PARAMETERS + " parameters", keyStart);
-                }
-                int keyEnd = eq < 0 ? end : eq;
-                if (is(q, keyStart, keyEnd, "info_hash")) {
-                    if (hashes.size() >= maxHashes) {
-                        throw bad("scrape of more than " + maxHashes + " info-hashes", keyStart);
-                    }
-                    hashes.add(decode20(q, eq < 0 ? end : eq + 1, end, "info_hash"));
-                }
-            }
-            i = end + 1;
         }
         return hashes;
     }
@@ -283,5 +251,51 @@ public final class HttpTrackerQueryParser {
 
     private static TrackerException bad(String message, long offset) {
         return new TrackerException(Reason.BAD_REQUEST, message, offset);
+    }
+
+    /**
+     * Walks the {@code key=value} parameters of a query split at {@code &}, skipping empty ones and failing past
+     * {@link #MAX_PARAMETERS}. After {@link #next()} returns true the fields bound the current parameter (a key
+     * without {@code =} has an empty value at its end). Not thread-safe; one per parse.
+     */
+    private static final class Params {
+        private final CharSequence q;
+        private int pos;
+        private int count;
+        int keyStart;
+        int keyEnd;
+        int valueStart;
+        int end;
+
+        Params(CharSequence q) {
+            this.q = q;
+        }
+
+        boolean next() {
+            int n = q.length();
+            while (pos < n) {
+                int start = pos;
+                int eq = -1;
+                int e = start;
+                while (e < n && q.charAt(e) != '&') {
+                    if (eq < 0 && q.charAt(e) == '=') {
+                        eq = e;
+                    }
+                    e++;
+                }
+                pos = e + 1;
+                if (e > start) {
+                    if (++count > MAX_PARAMETERS) {
+                        throw bad("more than " + MAX_PARAMETERS + " parameters", start);
+                    }
+                    keyStart = start;
+                    keyEnd = eq < 0 ? e : eq;
+                    valueStart = eq < 0 ? e : eq + 1;
+                    end = e;
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 }

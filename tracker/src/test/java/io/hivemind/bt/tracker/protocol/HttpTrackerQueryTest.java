@@ -142,6 +142,24 @@ class HttpTrackerQueryTest {
         assertTrue(HttpTrackerQueryParser.parseScrape("", 50).isEmpty());
     }
 
+    /** HARDENING.md: a query with more parameters than a client ever sends is refused, empty ones are skipped. */
+    @Test
+    void parameterLimitAndEmptyParameters() {
+        String base = "info_hash=" + "a".repeat(20) + "&peer_id=" + "b".repeat(20) + "&port=6881";
+        String padding = String.join("&", java.util.Collections.nCopies(HttpTrackerQueryParser.MAX_PARAMETERS - 3, "x=1"));
+        assertEquals(6881, HttpTrackerQueryParser.parseAnnounce(base + "&" + padding).port());
+        TrackerException e = assertThrows(TrackerException.class,
+                () -> HttpTrackerQueryParser.parseAnnounce(base + "&" + padding + "&x=1"));
+        assertEquals(Reason.BAD_REQUEST, e.reason());
+        assertThrows(TrackerException.class, () -> HttpTrackerQueryParser.parseScrape(padding + "&x=1&x=1&x=1&x=1", 50));
+        // empty parameters do not count, and a key without '=' has an empty value
+        String sparse = "&&" + base.replace("&", "&&&") + "&compact&&";
+        AnnounceQuery a = HttpTrackerQueryParser.parseAnnounce(sparse + "&".repeat(200));
+        assertEquals(6881, a.port());
+        assertTrue(a.compact());
+        assertEquals(2, HttpTrackerQueryParser.parseScrape("&info_hash=" + "a".repeat(20) + "&&info_hash=" + "c".repeat(20) + "&", 50).size());
+    }
+
     @Test
     void pathAndQuerySplit() {
         assertEquals("/announce", HttpTrackerQueryParser.path("/announce?a=b"));
