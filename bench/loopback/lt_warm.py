@@ -1,5 +1,5 @@
 # A long-running libtorrent 2.0 session for bench/loopback/warm.sh, the twin of hivebt's WarmPeer (same commands,
-# same answers), with the settings of lt_peer.py. Run with /usr/bin/python3.
+# same answers), with the same settings as lt_peer.py (lt_settings.py). Run with /usr/bin/python3.
 #   lt_warm.py <listen port>
 # stdin: "seed TORRENT DIR" -> ready; "download TORRENT DIR HOST:PORT" -> done NANOS; "remove" -> removed; "quit"
 import sys
@@ -7,19 +7,11 @@ import time
 
 import libtorrent as lt
 
+from lt_settings import loopback_settings
+
 port = int(sys.argv[1])
-s = lt.session({
-    'listen_interfaces': '127.0.0.1:%d' % port,
-    'enable_dht': False, 'enable_lsd': False, 'enable_upnp': False, 'enable_natpmp': False,
-    'enable_outgoing_utp': False, 'enable_incoming_utp': False,
-    'allow_multiple_connections_per_ip': True,
-    'out_enc_policy': lt.enc_policy.pe_disabled, 'in_enc_policy': lt.enc_policy.pe_disabled,
-    'send_buffer_watermark': 16 * 1024 * 1024, 'send_buffer_low_watermark': 1024 * 1024,
-    'send_buffer_watermark_factor': 150, 'max_queued_disk_bytes': 64 * 1024 * 1024,
-    'request_queue_time': 3, 'max_out_request_queue': 5000, 'max_allowed_in_request_queue': 5000,
-    'suggest_mode': 0, 'aio_threads': 4, 'hashing_threads': 2, 'checking_mem_usage': 2048,
-    'alert_mask': lt.alert.category_t.error_notification | lt.alert.category_t.status_notification,
-})
+s = lt.session(loopback_settings(
+    port, lt.alert.category_t.error_notification | lt.alert.category_t.status_notification))
 while s.listen_port() == 0:
     time.sleep(0.01)
 handles = []

@@ -15,15 +15,8 @@ py=/usr/bin/python3
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)"; exit 1; }
 $py -c 'import libtorrent' || { echo "needs python3-libtorrent"; exit 1; }
 source "$root/scripts/jdk.sh"
-mkdir -p "$work/src"
-data="$work/src/bench.bin"
-if [ ! -f "$data" ] || [ "$(stat -c %s "$data")" -ne $((size_mib * 1048576)) ]; then
-  echo "creating a $size_mib MiB file..." >&2
-  head -c $((size_mib * 1048576)) /dev/urandom > "$data"
-fi
-cat "$data" > /dev/null  # warm the page cache
-torrent="$work/bench.torrent"
-[ -f "$torrent" ] || mktorrent -l 20 -t 2 -o "$torrent" "$data" >/dev/null
+source "$here/data.sh"
+loopback_data "$work" "$size_mib"
 HIVEBT_NO_BUILD=1 "$root/hivebt" --version >/dev/null
 
 pids=()

@@ -19,16 +19,8 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -n
   echo "building bench/target/benchmarks.jar..." >&2
   (cd "$root" && mvn -B -q -ntp -pl bench -am package -DskipTests) >&2
 fi
-mkdir -p "$work/src"
-data="$work/src/bench.bin"
-if [ ! -f "$data" ] || [ "$(stat -c %s "$data")" -ne $((size_mib * 1048576)) ]; then
-  echo "creating a $size_mib MiB file..." >&2
-  head -c $((size_mib * 1048576)) /dev/urandom > "$data"
-  rm -f "$work/bench.torrent"
-fi
-cat "$data" > /dev/null
-torrent="$work/bench.torrent"
-[ -f "$torrent" ] || mktorrent -l 20 -t 2 -o "$torrent" "$data" >/dev/null
+source "$here/data.sh"
+loopback_data "$work" "$size_mib"
 tck=$(getconf CLK_TCK)
 
 pids=()
