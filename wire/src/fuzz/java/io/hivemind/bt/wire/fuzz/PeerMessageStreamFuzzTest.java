@@ -63,13 +63,7 @@ class PeerMessageStreamFuzzTest {
                 Chunkings.chunked(stream, chunk).parts());
         try {
             assertEquals(0, held.get(), "budget reservations not returned");
-            if (whole.error() != null) {
-                assertInstanceOf(PeerProtocolException.class, whole.error());
-                assertEquals(((PeerProtocolException) whole.error()).reason(), ((PeerProtocolException) chunked.error()).reason());
-            } else {
-                assertNull(chunked.error());
-            }
-            assertEquals(whole.messages(), chunked.messages());
+            assertSameOutcome(whole, chunked);
         } finally {
             whole.releaseAndCheck();
             chunked.releaseAndCheck();
@@ -86,24 +80,16 @@ class PeerMessageStreamFuzzTest {
         ChannelFeeding.Outcome whole = ChannelFeeding.feed(PeerMessageStreamFuzzTest::decoder, List.of(stream));
         ChannelFeeding.Outcome chunked = ChannelFeeding.feed(PeerMessageStreamFuzzTest::decoder, Chunkings.chunked(stream, chunk).parts());
         try {
-            if (whole.error() != null) {
-                assertInstanceOf(PeerProtocolException.class, whole.error());
-                assertEquals(((PeerProtocolException) whole.error()).reason(), ((PeerProtocolException) chunked.error()).reason());
-            } else {
-                assertNull(chunked.error());
-            }
-            assertEquals(whole.messages(), chunked.messages());
+            assertSameOutcome(whole, chunked);
             if (!whole.messages().isEmpty()) {
                 // re-encode what was decoded; decoding that gives the same messages and re-encodes to the same bytes
-                Object[] again = whole.messages().stream().map(m -> ((PeerMessage) m) instanceof PeerMessage.WithPayload p
-                        ? p.retainedDuplicate() : m).toArray();
+                Object[] again = retainedCopies(whole.messages());
                 byte[] encoded = ChannelFeeding.encode(PeerMessageEncoder.INSTANCE, again);
                 ChannelFeeding.Outcome back = ChannelFeeding.feed(PeerMessageStreamFuzzTest::decoder, List.of(encoded));
                 try {
                     assertNull(back.error());
                     assertEquals(whole.messages(), back.messages());
-                    Object[] third = back.messages().stream().map(m -> ((PeerMessage) m) instanceof PeerMessage.WithPayload p
-                            ? p.retainedDuplicate() : m).toArray();
+                    Object[] third = retainedCopies(back.messages());
                     assertArrayEquals(encoded, ChannelFeeding.encode(PeerMessageEncoder.INSTANCE, third));
                 } finally {
                     back.releaseAndCheck();
@@ -113,5 +99,21 @@ class PeerMessageStreamFuzzTest {
             whole.releaseAndCheck();
             chunked.releaseAndCheck();
         }
+    }
+
+    /** Fed whole or cut into reads, a stream gives the same messages and fails (if it does) for the same reason. */
+    private static void assertSameOutcome(ChannelFeeding.Outcome whole, ChannelFeeding.Outcome chunked) {
+        if (whole.error() != null) {
+            assertInstanceOf(PeerProtocolException.class, whole.error());
+            assertEquals(((PeerProtocolException) whole.error()).reason(), ((PeerProtocolException) chunked.error()).reason());
+        } else {
+            assertNull(chunked.error());
+        }
+        assertEquals(whole.messages(), chunked.messages());
+    }
+
+    /** The decoded messages again, with payload buffers retained, ready to be encoded (which releases them). */
+    private static Object[] retainedCopies(List<Object> messages) {
+        return messages.stream().map(m -> m instanceof PeerMessage.WithPayload p ? p.retainedDuplicate() : m).toArray();
     }
 }
