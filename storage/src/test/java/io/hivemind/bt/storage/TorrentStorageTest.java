@@ -76,8 +76,20 @@ class TorrentStorageTest {
         t.writeTo(dir);
         try (TorrentStorage ts = open(t, dir, StoreOptions.DEFAULT)) {
             AtomicReference<Thread> thread = new AtomicReference<>();
-            ByteBuf b = ts.readBlock(2, BLOCK, BLOCK).whenComplete((v, e) -> thread.set(Thread.currentThread()))
-                    .get(30, TimeUnit.SECONDS);
+            // hold the callback executor until the listener is registered: a future that completed before
+            // whenComplete would run the listener on this thread, which says nothing about the storage
+            java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
+            loop.execute(() -> {
+                try {
+                    registered.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            java.util.concurrent.CompletableFuture<ByteBuf> read = ts.readBlock(2, BLOCK, BLOCK)
+                    .whenComplete((v, e) -> thread.set(Thread.currentThread()));
+            registered.countDown();
+            ByteBuf b = read.get(30, TimeUnit.SECONDS);
             try {
                 assertEquals(loopThread, thread.get());
                 byte[] got = new byte[BLOCK];
