@@ -178,6 +178,11 @@ def write(out, runs, netem, command):
           'counts every byte the origin put on its link (headers and protocol included).'
           + ('' if netem else ' This kernel has no sch_netem: links have rate limits but no added delay or '
                                'loss.'), '']
+    cc = sorted({r.get('tcp_cc', 'system') for r in runs})
+    seen = sorted({a for r in runs for a in (r.get('tcp_cc_seen') or [])})
+    md += ['TCP congestion control: %s (asked for, on every socket of every program); seen on the connections of '
+           'client 1 and the origin halfway to T* in the BitTorrent runs: %s.' % (', '.join(cc), ', '.join(seen) or '-'),
+           '']
     md += tables(runs, netem)
     md += ['#### Every run', ''] + detail(runs) + ['']
     s = summary(runs)

@@ -364,6 +364,10 @@ http {
             if t0 is None:
                 raise RuntimeError('origin did not start (see %s)' % d)
             deadline = t0 + limit
+            cc_seen = []
+            sampler = threading.Timer(max(0.5, self.bound(profile, n) / 2), lambda: cc_seen.extend(
+                sorted(set(congestion_seen(self.ns('c1')) + congestion_seen(self.ns('o'))))))
+            sampler.start()
             times = []
             for c in clients:
                 t = c.wait_event('done', deadline)
@@ -374,6 +378,7 @@ http {
             cpu1 = machine_cpu()
             cpu_clients = [c.cpu_seconds() - c0 for c, c0 in zip(clients, cpu_clients0)]
             cpu_origin = origin.cpu_seconds()
+            sampler.join()
             if self.a.keep:
                 for p in clients[:2] + [origin]:
                     threads = []
@@ -406,13 +411,13 @@ http {
         names = {'hivebt': 'hivebt', 'lt': 'libtorrent'}
         res = self.record(tag, profile, n, label, names[origin_impl], [names[c] for c in client_impls], times,
                           t_all if not bad else None, at_end['o'][0] - before['o'][0], payload, cpu_origin,
-                          sum(cpu_clients), max(cpu_clients), cpu0, cpu1, bad, startup)
+                          sum(cpu_clients), max(cpu_clients), cpu0, cpu1, bad, startup, cc_seen)
         if not self.a.keep:
             shutil.rmtree(d, ignore_errors=True)
         return res
 
     def record(self, tag, profile, n, scenario, origin, clients, times, t_all, origin_wire, origin_payload,
-               cpu_origin, cpu_clients, cpu_client_max, cpu0, cpu1, bad, startup):
+               cpu_origin, cpu_clients, cpu_client_max, cpu0, cpu1, bad, startup, cc_seen=None):
         busy = (cpu1[0] - cpu0[0]) / max(1, cpu1[1] - cpu0[1])
         t_star = self.bound(profile, n)
         r = {
@@ -423,15 +428,17 @@ http {
             'origin_wire_bytes': origin_wire, 'origin_payload_bytes': origin_payload,
             'cpu_origin_s': cpu_origin, 'cpu_clients_s': cpu_clients, 'cpu_client_max_s': cpu_client_max,
             'machine_busy': busy, 'bad_copies': bad, 'origin_startup_s': startup,
+            'tcp_cc': self.a.cc, 'tcp_cc_seen': cc_seen,
             'delay_ms': self.a.delay_ms if self.netem else 0, 'loss_pct': self.a.loss_pct if self.netem else 0,
         }
         self.results.append(r)
         with open(os.path.join(self.a.out, 'results.json'), 'w') as f:
             json.dump({'runs': self.results, 'netem': self.netem}, f, indent=1)
         eff = '%.2f' % r['efficiency'] if r['efficiency'] else '-'
-        print('  %-10s %-11s N=%-3d T_all=%s T*=%.1f eff=%s origin=%.2fF cpu(o/c)=%.1f/%.1f busy=%.0f%%%s' % (
+        print('  %-10s %-11s N=%-3d T_all=%s T*=%.1f eff=%s origin=%.2fF cpu(o/c)=%.1f/%.1f busy=%.0f%%%s%s' % (
             scenario, profile, n, '%.1f' % t_all if t_all else 'FAIL', t_star, eff, origin_wire / self.size,
-            cpu_origin, cpu_clients, busy * 100, ' BAD %s' % bad if bad else ''), flush=True)
+            cpu_origin, cpu_clients, busy * 100, ' BAD %s' % bad if bad else '',
+            ' tcp=%s' % ','.join(cc_seen) if cc_seen is not None else ''), flush=True)
         return r
 
     # ---- the matrix -------------------------------------------------------------------------------------------
@@ -477,6 +484,29 @@ http {
         report.write(self.a.out, self.results, self.netem, self.a.command)
 
 
+def use_congestion_control(cc, work):
+    """Makes every process started from here create its TCP sockets with congestion control `cc`."""
+    if cc == 'system':
+        with open('/proc/sys/net/ipv4/tcp_congestion_control') as f:
+            print('TCP congestion control: the kernel default (%s)' % f.read().strip(), flush=True)
+        return
+    with open('/proc/sys/net/ipv4/tcp_available_congestion_control') as f:
+        if cc not in f.read().split():
+            raise SystemExit('congestion control %s is not available in this kernel' % cc)
+    lib = os.path.join(work, 'tcp_cc.so')
+    sh('gcc', '-shared', '-fPIC', '-O2', '-o', lib, os.path.join(HERE, 'tcp_cc.c'), '-ldl')
+    os.environ['LD_PRELOAD'] = lib
+    os.environ['SWARM_TCP_CC'] = cc
+    print('TCP congestion control: %s on every socket (LD_PRELOAD %s)' % (cc, lib), flush=True)
+
+
+def congestion_seen(ns):
+    """The congestion control algorithms of the TCP connections in namespace ns, from ss -ti."""
+    r = subprocess.run(['ip', 'netns', 'exec', ns, 'ss', '-tinH', 'state', 'established'], capture_output=True,
+                       text=True, env=dict(os.environ, LD_PRELOAD=''))
+    return sorted(set(re.findall(r'\b(cubic|bbr|reno|vegas|westwood|htcp|bic|dctcp)\b', r.stdout)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--prefix', required=True)
@@ -495,12 +525,17 @@ def main():
     ap.add_argument('--hivebt-client-args', default='',
                     help='extra arguments for every hivebt client (hivebt download), e.g. "--max-uploads 8"')
     ap.add_argument('--java-opts', default='-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=1')
+    ap.add_argument('--cc', default='cubic',
+                    help='TCP congestion control of every program in the runs (an LD_PRELOAD shim sets it on each '
+                         'socket): cubic (default: what Linux and Windows hosts use), bbr, reno, or "system" for '
+                         "this kernel's default")
     ap.add_argument('--command', default='', help='the run.sh command line, for the report')
     ap.add_argument('--keep', action='store_true', help='keep per-run folders (logs, copies)')
     a = ap.parse_args()
     for name, shape in PROFILE_SHAPES.items():
         PROFILES[name] = tuple(int(round(x * a.mbit)) for x in shape)
     os.makedirs(a.out, exist_ok=True)
+    use_congestion_control(a.cc, a.work)
     Bench(a).run()
 
 

@@ -3,12 +3,14 @@
 # with the bytes received in the measured window. Run inside the host's namespace with /usr/bin/python3.
 #   tcp_mesh.py <listen ip> <warm-up s> <measure s> <peer ip>...
 import json
+import os
 import socket
 import sys
 import threading
 import time
 
 PORT = 9400
+CC = os.environ.get('TCP_CC', '')  # congestion control of the sending sockets; '' = the namespace's default
 ip, warm, measure, peers = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4:]
 received = [0]
 lock = threading.Lock()
@@ -48,7 +50,11 @@ def source(peer):
     buf = b'\x00' * (1 << 16)
     for _ in range(50):
         try:
-            s = socket.create_connection((peer, PORT), timeout=2)
+            s = socket.socket()
+            if CC:
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, CC.encode())
+            s.settimeout(2)
+            s.connect((peer, PORT))
             break
         except OSError:
             time.sleep(0.1)
