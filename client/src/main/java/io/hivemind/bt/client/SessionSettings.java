@@ -22,7 +22,8 @@ import java.util.Set;
  * @param connectionsLimit        peer connections across all torrents
  * @param halfOpenLimit           outgoing connection attempts in progress at once
  * @param maxConnectionsPerTorrent peer connections per torrent (a torrent may lower it)
- * @param maxUploadsPerTorrent    regular unchoke slots per torrent (plus one optimistic)
+ * @param maxUploadsPerTorrent    regular unchoke slots per torrent (plus one optimistic); default 8, as libtorrent
+ *                                (bench/swarm: 4 left uplinks idle when every peer is near the same frontier)
  * @param uploadRateLimit         global upload limit, bytes/s (0 = unlimited)
  * @param downloadRateLimit       global download limit, bytes/s (0 = unlimited)
  * @param activeDownloads         queued torrents downloading at once (-1 = no limit)
@@ -142,7 +143,7 @@ public record SessionSettings(
         private int connectionsLimit = 200;
         private int halfOpenLimit = 50;
         private int maxConnectionsPerTorrent = 100;
-        private int maxUploadsPerTorrent = 4;
+        private int maxUploadsPerTorrent = 8;
         private long uploadRateLimit;
         private long downloadRateLimit;
         private int activeDownloads = 3;
