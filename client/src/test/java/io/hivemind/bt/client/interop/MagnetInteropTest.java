@@ -137,15 +137,21 @@ class MagnetInteropTest {
                     }
                 }
             }
+            List<Event> seen = new java.util.ArrayList<>();
+            for (Event e; (e = events.poll(0, TimeUnit.SECONDS)) != null; ) {
+                seen.add(e);
+            }
             TorrentStatus st = h.status();
             assertTrue(h.completion().isDone(), () -> "data not complete within " + DEADLINE + ": " + st.state() + ", "
                     + st.piecesHave() + " of " + st.pieces() + " pieces, " + st.peers() + " peers, downloaded "
-                    + st.totalDownloaded() + " B; libtorrent said:\n" + lt.output());
+                    + st.totalDownloaded() + " B; peer events: " + seen.stream().filter(e -> e instanceof Event.PeerConnected
+                            || e instanceof Event.PeerDisconnected || e instanceof Event.MetadataReceived).toList()
+                    + "; libtorrent said:\n" + lt.output());
             h.completion().get(1, TimeUnit.SECONDS);
             assertEquals(TorrentState.SEEDING, h.status().state());
             assertSameTree(src, dl.resolve("set"));
             boolean sawMetadataEvent = false;
-            for (Event e; (e = events.poll(0, TimeUnit.SECONDS)) != null; ) {
+            for (Event e : seen) {
                 sawMetadataEvent |= e instanceof Event.MetadataReceived;
             }
             assertTrue(sawMetadataEvent, "MetadataReceived published");
