@@ -146,7 +146,7 @@ class MagnetInteropTest {
                     + st.piecesHave() + " of " + st.pieces() + " pieces, " + st.peers() + " peers, downloaded "
                     + st.totalDownloaded() + " B; peer events: " + seen.stream().filter(e -> e instanceof Event.PeerConnected
                             || e instanceof Event.PeerDisconnected || e instanceof Event.MetadataReceived).toList()
-                    + "; libtorrent said:\n" + lt.output());
+                    + "; disconnects by reason: " + d.stats().disconnects() + "; libtorrent said:\n" + lt.output());
             h.completion().get(1, TimeUnit.SECONDS);
             assertEquals(TorrentState.SEEDING, h.status().state());
             assertSameTree(src, dl.resolve("set"));
