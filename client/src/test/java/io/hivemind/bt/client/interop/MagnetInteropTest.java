@@ -24,8 +24,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +92,24 @@ class MagnetInteropTest {
         return root;
     }
 
+    /**
+     * Waits up to {@link #DEADLINE} for {@code done}, dialing {@code seeder} again every 3 s while {@code redial}
+     * holds; returns at the deadline either way (the caller asserts).
+     */
+    private static void awaitRedialing(Future<?> done, TorrentHandle h, InetSocketAddress seeder, BooleanSupplier redial)
+            throws Exception {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (!done.isDone() && System.nanoTime() < end) {
+            try {
+                done.get(3, TimeUnit.SECONDS);
+            } catch (TimeoutException again) {
+                if (redial.getAsBoolean()) {
+                    h.connectPeer(seeder);
+                }
+            }
+        }
+    }
+
     private static void assertSameTree(Path expected, Path actual) throws IOException {
         try (var files = Files.walk(expected)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -116,28 +138,13 @@ class MagnetInteropTest {
                     .peers(List.of(new InetSocketAddress("127.0.0.1", port)))).get(10, TimeUnit.SECONDS);
             // libtorrent 2.0.8 sometimes drops the very first incoming connection after adding a torrent (before it
             // even logs it), and a failed dial backs off for 30 s: ask again every 3 s, as INTEROP.md does the other way
-            long end = System.nanoTime() + DEADLINE.toNanos();
-            while (!h.metadata().isDone() && System.nanoTime() < end) {
-                try {
-                    h.metadata().get(3, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException again) {
-                    h.connectPeer(new InetSocketAddress("127.0.0.1", port));
-                }
-            }
+            InetSocketAddress seeder = new InetSocketAddress("127.0.0.1", port);
+            awaitRedialing(h.metadata(), h, seeder, () -> true);
             Metainfo got = h.metadata().get(1, TimeUnit.SECONDS);
             assertArrayEquals(mi.info().raw(), got.info().raw(), "the info dictionary libtorrent sent");
             // the same quirk can drop the connection we had once the metadata is in: dial again while none is up
-            long dataEnd = System.nanoTime() + DEADLINE.toNanos();
-            while (!h.completion().isDone() && System.nanoTime() < dataEnd) {
-                try {
-                    h.completion().get(3, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException again) {
-                    if (h.status().peers() == 0) {
-                        h.connectPeer(new InetSocketAddress("127.0.0.1", port));
-                    }
-                }
-            }
-            List<Event> seen = new java.util.ArrayList<>();
+            awaitRedialing(h.completion(), h, seeder, () -> h.status().peers() == 0);
+            List<Event> seen = new ArrayList<>();
             for (Event e; (e = events.poll(0, TimeUnit.SECONDS)) != null; ) {
                 seen.add(e);
             }
